@@ -1,0 +1,1 @@
+"""Test support for Parlons: the pytest plugin, factories and browser helpers."""

@@ -1,0 +1,1 @@
+"""Pytest plugin for Parlons (loaded from pyproject's addopts)."""
