@@ -1,0 +1,168 @@
+"""Counts and percentages per question, raw and weighted, over integer-coded answers.
+
+Answers arrive as arrays, one entry per respondent: option codes ``0..k-1`` with
+``MISSING`` (-1) for no answer (single choice), a boolean respondents × options matrix
+(multiple choice), or floats with NaN for no answer (numbers). Everything is one
+``np.bincount`` or one matrix product, so 100,000 responses cost milliseconds.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from parlons.engine.surveys.coding import as_codes, as_weights
+
+
+@dataclass(frozen=True, slots=True)
+class Frequencies:
+    """Per-option counts of one question; percentages are of the respondents who answered.
+
+    For a multiple-choice question the percentages can add up to more than 100.
+    """
+
+    counts: NDArray[np.int64]
+    weighted: NDArray[np.float64]
+    base: int
+    weighted_base: float
+    missing: int
+
+    @property
+    def percentages(self) -> NDArray[np.float64]:
+        return _percent(self.counts, self.base)
+
+    @property
+    def weighted_percentages(self) -> NDArray[np.float64]:
+        return _percent(self.weighted, self.weighted_base)
+
+
+@dataclass(frozen=True, slots=True)
+class NumericSummary:
+    """Summary of a numeric question over the respondents who answered it.
+
+    ``std`` is the sample standard deviation (``ddof=1``, as pandas); ``weighted_std`` is
+    the weighted population standard deviation; ``weighted_median`` is the inverted-CDF
+    weighted median (``np.quantile(..., weights=..., method="inverted_cdf")``).
+    """
+
+    count: int
+    missing: int
+    weighted_count: float
+    mean: float
+    weighted_mean: float
+    std: float
+    weighted_std: float
+    minimum: float
+    maximum: float
+    median: float
+    weighted_median: float
+
+
+def single_choice_frequencies(
+    *, codes: ArrayLike, n_options: int, weights: ArrayLike | None = None
+) -> Frequencies:
+    """Count a single-choice question (codes ``0..n_options-1``, negative = no answer)."""
+    c = as_codes(codes=codes, n_options=n_options)
+    w = as_weights(weights=weights, n=c.shape[0])
+    answered = c >= 0
+    counts = np.bincount(c[answered], minlength=n_options)
+    weighted = np.bincount(c[answered], weights=w[answered], minlength=n_options)
+    return Frequencies(
+        counts=counts.astype(np.int64),
+        weighted=weighted,
+        base=int(answered.sum()),
+        weighted_base=float(w[answered].sum()),
+        missing=int(c.shape[0] - answered.sum()),
+    )
+
+
+def questionnaire_frequencies(
+    *, codes: ArrayLike, n_options: Sequence[int], weights: ArrayLike | None = None
+) -> list[Frequencies]:
+    """Count many single-choice questions at once: ``codes`` is respondents × questions.
+
+    One ``np.bincount`` over codes shifted by each question's offset, instead of one per
+    question; gives the same numbers as :func:`single_choice_frequencies` column by column.
+    """
+    c = np.asarray(codes)
+    if c.ndim != 2 or c.shape[1] != len(n_options):
+        raise ValueError(f"codes must be respondents × {len(n_options)} questions")
+    for column, k in enumerate(n_options):
+        as_codes(codes=c[:, column], n_options=k)
+    w = as_weights(weights=weights, n=c.shape[0])
+    offsets = np.concatenate([[0], np.cumsum(n_options)])
+    answered = c >= 0
+    flat = (c + offsets[:-1])[answered]
+    w_flat = np.broadcast_to(w[:, None], c.shape)[answered]
+    counts = np.bincount(flat, minlength=offsets[-1])
+    weighted = np.bincount(flat, weights=w_flat, minlength=offsets[-1])
+    bases = answered.sum(axis=0)
+    weighted_bases = w @ answered
+    return [
+        Frequencies(
+            counts=counts[offsets[q] : offsets[q + 1]].astype(np.int64),
+            weighted=weighted[offsets[q] : offsets[q + 1]],
+            base=int(bases[q]),
+            weighted_base=float(weighted_bases[q]),
+            missing=int(c.shape[0] - bases[q]),
+        )
+        for q in range(len(n_options))
+    ]
+
+
+def multiple_choice_frequencies(
+    *, selected: ArrayLike, answered: ArrayLike | None = None, weights: ArrayLike | None = None
+) -> Frequencies:
+    """Count a multiple-choice question given a respondents × options boolean matrix.
+
+    ``answered`` marks who answered the question (default: who selected at least one
+    option); percentages are of those respondents.
+    """
+    s = np.asarray(selected, dtype=bool)
+    if s.ndim != 2:
+        raise ValueError(f"selected must be respondents × options, got shape {s.shape}")
+    a = s.any(axis=1) if answered is None else np.asarray(answered, dtype=bool)
+    if a.shape != (s.shape[0],):
+        raise ValueError("answered must have one entry per respondent")
+    if np.any(s & ~a[:, None]):
+        raise ValueError("a respondent marked as not answering has selected options")
+    w = as_weights(weights=weights, n=s.shape[0])
+    return Frequencies(
+        counts=s.sum(axis=0, dtype=np.int64),
+        weighted=w @ s,
+        base=int(a.sum()),
+        weighted_base=float(w[a].sum()),
+        missing=int(s.shape[0] - a.sum()),
+    )
+
+
+def numeric_summary(*, values: ArrayLike, weights: ArrayLike | None = None) -> NumericSummary:
+    """Summarise a numeric question; NaN means no answer."""
+    x = np.asarray(values, dtype=np.float64)
+    w = as_weights(weights=weights, n=x.shape[0])
+    answered = ~np.isnan(x)
+    xa, wa = x[answered], w[answered]
+    if xa.size == 0 or wa.sum() <= 0:
+        nan = float("nan")
+        return NumericSummary(0, int(x.size), 0.0, nan, nan, nan, nan, nan, nan, nan, nan)
+    weighted_mean = float(np.average(xa, weights=wa))
+    return NumericSummary(
+        count=int(xa.size),
+        missing=int(x.size - xa.size),
+        weighted_count=float(wa.sum()),
+        mean=float(xa.mean()),
+        weighted_mean=weighted_mean,
+        std=float(xa.std(ddof=1)) if xa.size > 1 else float("nan"),
+        weighted_std=float(np.sqrt(np.average((xa - weighted_mean) ** 2, weights=wa))),
+        minimum=float(xa.min()),
+        maximum=float(xa.max()),
+        median=float(np.median(xa)),
+        weighted_median=float(np.quantile(xa, 0.5, weights=wa, method="inverted_cdf")),
+    )
+
+
+def _percent(values: NDArray, base: float) -> NDArray[np.float64]:
+    if base <= 0:
+        return np.full(values.shape, np.nan)
+    return values * (100.0 / base)

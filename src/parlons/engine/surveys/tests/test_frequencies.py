@@ -1,0 +1,99 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from parlons.engine.surveys import (
+    MISSING,
+    bin_codes,
+    encode_categories,
+    multiple_choice_frequencies,
+    numeric_summary,
+    questionnaire_frequencies,
+    single_choice_frequencies,
+)
+
+
+def test_single_choice_counts_weights_and_missing() -> None:
+    result = single_choice_frequencies(
+        codes=np.array([0, 1, 1, -1, 2, 1]), n_options=4, weights=[1, 2, 2, 9, 1, 1]
+    )
+
+    assert result.counts.tolist() == [1, 3, 1, 0]
+    assert result.weighted.tolist() == [1.0, 5.0, 1.0, 0.0]
+    assert (result.base, result.missing, result.weighted_base) == (5, 1, 7.0)
+    assert result.percentages.tolist() == [20.0, 60.0, 20.0, 0.0]
+    assert result.weighted_percentages == pytest.approx([100 / 7, 500 / 7, 100 / 7, 0.0])
+
+
+def test_nobody_answered_gives_nan_percentages() -> None:
+    result = single_choice_frequencies(codes=np.array([-1, -1]), n_options=2)
+
+    assert result.base == 0
+    assert np.isnan(result.percentages).all()
+
+
+def test_code_outside_the_options_is_refused() -> None:
+    with pytest.raises(ValueError, match="outside the 3 options"):
+        single_choice_frequencies(codes=np.array([0, 3]), n_options=3)
+
+
+def test_multiple_choice_percentages_are_of_those_who_answered() -> None:
+    selected = np.array([[1, 1, 0], [0, 1, 0], [0, 0, 0], [1, 0, 1]], dtype=bool)
+    result = multiple_choice_frequencies(selected=selected)
+
+    assert result.counts.tolist() == [2, 2, 1]
+    assert (result.base, result.missing) == (3, 1)
+    assert result.percentages == pytest.approx([200 / 3, 200 / 3, 100 / 3])
+
+
+def test_multiple_choice_refuses_selections_from_non_respondents() -> None:
+    with pytest.raises(ValueError, match="not answering"):
+        multiple_choice_frequencies(selected=[[True, False]], answered=[False])
+
+
+def test_numeric_summary_skips_nan() -> None:
+    result = numeric_summary(values=[1.0, np.nan, 3.0, 5.0], weights=[1.0, 1.0, 1.0, 2.0])
+
+    assert (result.count, result.missing) == (3, 1)
+    assert result.mean == 3.0
+    assert result.weighted_mean == pytest.approx(14 / 4)
+    assert result.weighted_median == 3.0  # cumulative weight 1, 2, 4: half (2) is reached at 3
+    assert (result.minimum, result.maximum, result.median) == (1.0, 5.0, 3.0)
+
+
+def test_encode_categories_marks_unknown_and_missing_values() -> None:
+    codes = encode_categories(
+        values=np.array(["b", None, "a", "z"], dtype=object), categories=["a", "b"]
+    )
+
+    assert codes.tolist() == [1, MISSING, 0, MISSING]
+
+
+def test_bin_codes_are_half_open_with_a_closed_last_bin() -> None:
+    codes = bin_codes(values=[17.9, 18, 34.99, 35, 120, 121, np.nan], edges=[18, 35, 120])
+
+    assert codes.tolist() == [MISSING, 0, 0, 1, 1, MISSING, MISSING]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    hnp.arrays(
+        np.int64, st.tuples(st.integers(0, 50), st.integers(1, 6)), elements=st.integers(-1, 3)
+    ),
+    st.integers(0, 2**32 - 1),
+)
+def test_questionnaire_frequencies_equal_one_question_at_a_time(
+    codes: np.ndarray, seed: int
+) -> None:
+    weights = np.random.default_rng(seed).uniform(0.1, 3.0, codes.shape[0])
+    n_options = [4] * codes.shape[1]
+
+    together = questionnaire_frequencies(codes=codes, n_options=n_options, weights=weights)
+
+    for column, result in enumerate(together):
+        alone = single_choice_frequencies(codes=codes[:, column], n_options=4, weights=weights)
+        assert result.counts.tolist() == alone.counts.tolist()
+        np.testing.assert_allclose(result.weighted, alone.weighted, rtol=1e-12)
+        assert (result.base, result.missing) == (alone.base, alone.missing)
