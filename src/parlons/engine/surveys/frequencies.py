@@ -86,29 +86,34 @@ def questionnaire_frequencies(
     question; gives the same numbers as :func:`single_choice_frequencies` column by column.
     """
     c = np.asarray(codes)
-    if c.ndim != 2 or c.shape[1] != len(n_options):
-        raise ValueError(f"codes must be respondents × {len(n_options)} questions")
-    for column, k in enumerate(n_options):
-        as_codes(codes=c[:, column], n_options=k)
+    k = np.asarray(n_options, dtype=np.intp)
+    if c.ndim != 2 or c.shape[1] != k.size or not np.issubdtype(c.dtype, np.integer):
+        raise ValueError(f"codes must be an integer array of respondents × {k.size} questions")
+    if c.shape[0] and np.any(c.max(axis=0) >= k):
+        raise ValueError("an answer code is outside its question's options")
     w = as_weights(weights=weights, n=c.shape[0])
-    offsets = np.concatenate([[0], np.cumsum(n_options)])
-    answered = c >= 0
-    flat = (c + offsets[:-1])[answered]
-    w_flat = np.broadcast_to(w[:, None], c.shape)[answered]
-    counts = np.bincount(flat, minlength=offsets[-1])
-    weighted = np.bincount(flat, weights=w_flat, minlength=offsets[-1])
-    bases = answered.sum(axis=0)
-    weighted_bases = w @ answered
+    offsets = np.concatenate([[0], np.cumsum(k)])
+    # Unanswered cells go to one spare bin past the end, so no boolean indexing is needed.
+    flat = np.where(c >= 0, c + offsets[:-1], offsets[-1]).ravel()
+    counts = np.bincount(flat, minlength=offsets[-1] + 1)
+    weighted = np.bincount(flat, weights=np.repeat(w, k.size), minlength=offsets[-1] + 1)
     return [
-        Frequencies(
-            counts=counts[offsets[q] : offsets[q + 1]].astype(np.int64),
-            weighted=weighted[offsets[q] : offsets[q + 1]],
-            base=int(bases[q]),
-            weighted_base=float(weighted_bases[q]),
-            missing=int(c.shape[0] - bases[q]),
-        )
-        for q in range(len(n_options))
+        _slice_frequencies(counts, weighted, offsets[q], offsets[q + 1], c.shape[0])
+        for q in range(k.size)
     ]
+
+
+def _slice_frequencies(
+    counts: NDArray[np.int64], weighted: NDArray[np.float64], start: int, stop: int, n: int
+) -> Frequencies:
+    base = int(counts[start:stop].sum())
+    return Frequencies(
+        counts=counts[start:stop].astype(np.int64),
+        weighted=weighted[start:stop],
+        base=base,
+        weighted_base=float(weighted[start:stop].sum()),
+        missing=n - base,
+    )
 
 
 def multiple_choice_frequencies(
