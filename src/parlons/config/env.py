@@ -99,11 +99,15 @@ def read() -> Environment:
         var_dir=var_dir,
         debug=_bool("DEBUG", False),
         secret_key=secret_key,
-        allowed_hosts=_list("ALLOWED_HOSTS", "" if production else "127.0.0.1,localhost,testserver"),
+        allowed_hosts=_list(
+            "ALLOWED_HOSTS", "" if production else "127.0.0.1,localhost,testserver"
+        ),
         database_url=os.environ.get("DATABASE_URL", f"sqlite:///{var_dir / 'parlons.sqlite3'}"),
         redis_url=os.environ.get("REDIS_URL", ""),
         email_url=os.environ.get("EMAIL_URL", ""),
-        default_from_email=os.environ.get("DEFAULT_FROM_EMAIL", "Parlons <no-reply@parlons.localhost>"),
+        default_from_email=os.environ.get(
+            "DEFAULT_FROM_EMAIL", "Parlons <no-reply@parlons.localhost>"
+        ),
         site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
         media_s3_bucket=os.environ.get("MEDIA_S3_BUCKET", ""),
         anymail_provider=os.environ.get("ANYMAIL_PROVIDER", ""),

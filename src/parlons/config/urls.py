@@ -1,0 +1,50 @@
+"""URL configuration: the API, the superusers' admin, and the language-prefixed site.
+
+Module URLs come from the registry: each module's public pages live under
+``<organisation>/<process>/<module key>/<instance>/`` in the module's own namespace.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from parlons.api.urls import api
+from parlons.core.registry import registry
+
+
+def module_patterns(prefix: str, attribute: str, namespace_prefix: str = "") -> list:
+    """One include per module, namespaced by its key (``bo_<key>`` in the back-office)."""
+    patterns = []
+    for declaration in registry:
+        urlconf = getattr(declaration, attribute)
+        if urlconf:
+            namespace = namespace_prefix + declaration.key
+            patterns.append(
+                path(
+                    f"{prefix}{declaration.key}/<slug:instance_slug>/",
+                    include((urlconf, namespace), namespace=namespace),
+                )
+            )
+    return patterns
+
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    *module_patterns(
+        "backoffice/<slug:organisation_slug>/processes/<slug:process_slug>/",
+        "backoffice_urls",
+        "bo_",
+    ),
+    path("backoffice/", include("parlons.backoffice.urls")),
+    *module_patterns("<slug:organisation_slug>/<slug:process_slug>/", "urls"),
+    path("", include("parlons.portal.urls")),
+)

@@ -1,0 +1,1 @@
+"""Every mutation leaves an audit entry with a namespaced past-tense code."""

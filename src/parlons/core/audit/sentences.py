@@ -1,0 +1,32 @@
+"""Audit entries said as sentences, for the back-office log."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from parlons.core.audit.models import AuditEntry
+from parlons.core.registry import registry
+
+KERNEL_ACTIONS = {
+    "participants.email.verified": _("%(actor)s confirmed their e-mail address"),
+    "organisations.branding.updated": _("%(actor)s changed the organisation's branding"),
+    "organisations.member.added": _("%(actor)s gave a role to %(target)s"),
+    "organisations.member.removed": _("%(actor)s took a role from %(target)s"),
+    "processes.process.created": _("%(actor)s created the process %(target)s"),
+    "processes.process.updated": _("%(actor)s changed the process %(target)s"),
+    "processes.phase.created": _("%(actor)s added a phase (%(target)s)"),
+    "processes.phase.updated": _("%(actor)s changed a phase (%(target)s)"),
+    "processes.phase.deleted": _("%(actor)s deleted a phase (%(target)s)"),
+    "processes.instance.created": _("%(actor)s added the module instance %(target)s"),
+    "processes.instance.updated": _("%(actor)s changed the module instance %(target)s"),
+}
+
+
+def describe(entry: AuditEntry) -> str:
+    """One sentence for one entry; unknown codes fall back to the code itself."""
+    template = KERNEL_ACTIONS.get(entry.code) or registry.audit_sentence(entry.code)
+    actor = entry.actor.public_name if entry.actor_id and entry.actor else _("someone")
+    target = f"{entry.target_type} #{entry.target_id}" if entry.target_id else ""
+    if template is None:
+        return f"{entry.code} ({actor}, {target})"
+    return str(template) % {"actor": actor, "target": target}

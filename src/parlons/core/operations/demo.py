@@ -1,0 +1,182 @@
+"""The demo city: a believable organisation, people, and a process per module.
+
+``parlons demo`` runs :func:`load_demo`; each module adds its own example through
+``ModuleDeclaration.demo(organisation=..., people=...)``.  Idempotent: running it again
+creates nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from parlons.core.organisations.models import Member, Organisation, Role
+from parlons.core.participants.models import Participant
+from parlons.core.processes.models import Area, ModuleInstance, Opening, Phase, Process
+from parlons.core.registry import registry
+from parlons.core.tenancy import scope
+
+PASSWORD = "parlons-demo"  # a demo on a laptop; printed by ./run
+
+
+@dataclass(frozen=True)
+class DemoPeople:
+    organiser: Participant
+    participant: Participant
+    evaluator: Participant
+    moderator: Participant
+
+
+def _person(email: str, name: str, *, language: str = "fr") -> Participant:
+    person = Participant.objects.filter(email=email).first()
+    if person is None:
+        person = Participant.objects.create_user(
+            email, PASSWORD, display_name=name, language=language
+        )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get_or_create(
+        user=person, email=email, defaults={"verified": True, "primary": True}
+    )
+    from parlons.core.participants.services import do_record_email_verification
+
+    do_record_email_verification(participant=person)
+    return person
+
+
+def demo_people() -> DemoPeople:
+    return DemoPeople(
+        organiser=_person("organisatrice@villeneuve.demo", "Claire Martin"),
+        participant=_person("habitant@villeneuve.demo", "Karim Benali"),
+        evaluator=_person("evaluateur@villeneuve.demo", "Sophie Lefèvre"),
+        moderator=_person("moderatrice@villeneuve.demo", "Inès Moreau"),
+    )
+
+
+def demo_phase(process: Process, *, title: dict, days: tuple[int, int], openings=()) -> Phase:
+    """A phase from ``days[0]`` to ``days[1]`` days from now, opening ``openings``."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    phase, _created = Phase.objects.get_or_create(
+        process=process,
+        title=title,
+        defaults={
+            "starts_at": now + timedelta(days=days[0]),
+            "ends_at": now + timedelta(days=days[1]),
+        },
+    )
+    for instance, capability in openings:
+        Opening.objects.get_or_create(phase=phase, instance=instance, capability=capability)
+    return phase
+
+
+def _organisation() -> Organisation:
+    organisation, _created = Organisation.objects.get_or_create(
+        slug="villeneuve",
+        defaults={
+            "name": "Ville de Villeneuve-sur-Lac",
+            "description": {
+                "fr": "Villeneuve-sur-Lac (48 000 habitants) associe ses habitantes et "
+                "habitants aux décisions : budget participatif, concertations, "
+                "questionnaires et pétitions.",
+                "en": "Villeneuve-sur-Lac (48,000 inhabitants) involves its residents in "
+                "decisions: participatory budget, consultations, surveys and petitions.",
+                "de": "Villeneuve-sur-Lac (48.000 Einwohner) beteiligt seine Bevölkerung an "
+                "Entscheidungen: Bürgerhaushalt, Konsultationen, Umfragen, Petitionen.",
+            },
+            "languages": ["fr", "en", "de"],
+        },
+    )
+    return organisation
+
+
+def _areas(organisation: Organisation) -> None:
+    for code, names, postcodes in (
+        ("centre", {"fr": "Centre-ville", "en": "Town centre", "de": "Stadtzentrum"}, ["38100"]),
+        ("les-rives", {"fr": "Les Rives", "en": "Les Rives", "de": "Les Rives"}, ["38110"]),
+        ("plateau", {"fr": "Le Plateau", "en": "The Plateau", "de": "Das Plateau"}, ["38120"]),
+    ):
+        Area.objects.get_or_create(
+            organisation=organisation, code=code, defaults={"name": names, "postcodes": postcodes}
+        )
+
+
+def _welcome_process(organisation: Organisation) -> Process:
+    from parlons.modules.pages.models import Page
+
+    process, _created = Process.objects.get_or_create(
+        organisation=organisation,
+        slug="participer",
+        defaults={
+            "title": {
+                "fr": "Participer à Villeneuve",
+                "en": "Taking part in Villeneuve",
+                "de": "Mitmachen in Villeneuve",
+            },
+            "summary": {
+                "fr": "Comment la ville associe ses habitants, et la charte de la participation.",
+                "en": "How the town involves its residents, and the participation charter.",
+                "de": "Wie die Stadt ihre Bevölkerung beteiligt, und die Charta der Beteiligung.",
+            },
+        },
+    )
+    charter, _created = ModuleInstance.objects.get_or_create(
+        process=process,
+        slug="charte",
+        module="pages",
+        defaults={
+            "title": {
+                "fr": "La charte de la participation",
+                "en": "The participation charter",
+                "de": "Die Charta der Beteiligung",
+            }
+        },
+    )
+    Page.objects.get_or_create(
+        instance=charter,
+        defaults={
+            "body": {
+                "fr": "## Nos engagements\n\n- Chaque contribution reçoit une réponse.\n"
+                "- Les résultats sont publiés, avec les raisons des choix.\n"
+                "- Vos données personnelles ne servent qu'à la participation.",
+                "en": "## Our commitments\n\n- Every contribution gets an answer.\n"
+                "- Results are published, with the reasons for each choice.\n"
+                "- Your personal data serve participation only.",
+                "de": "## Unsere Zusagen\n\n- Jeder Beitrag erhält eine Antwort.\n"
+                "- Die Ergebnisse werden mit ihren Gründen veröffentlicht.\n"
+                "- Ihre persönlichen Daten dienen nur der Beteiligung.",
+            }
+        },
+    )
+    demo_phase(
+        process,
+        title={"fr": "Toute l'année", "en": "All year", "de": "Ganzjährig"},
+        days=(-30, 335),
+        openings=[(charter, "show")],
+    )
+    return process
+
+
+@transaction.atomic
+def load_demo() -> Organisation:
+    """Create (or complete) the demo city and every module's example."""
+    people = demo_people()
+    organisation = _organisation()
+    with scope(organisation=organisation):
+        Member.objects.get_or_create(
+            organisation=organisation, participant=people.organiser, role=Role.ADMIN
+        )
+        Member.objects.get_or_create(
+            organisation=organisation, participant=people.evaluator, role=Role.EVALUATOR
+        )
+        Member.objects.get_or_create(
+            organisation=organisation, participant=people.moderator, role=Role.MODERATOR
+        )
+        _areas(organisation)
+        _welcome_process(organisation)
+        for declaration in registry:
+            if declaration.demo is not None:
+                declaration.demo(organisation=organisation, people=people)
+    return organisation

@@ -1,0 +1,24 @@
+"""``parlons demo``: load the demo city (idempotent); ``--logins`` prints the accounts."""
+
+from django.core.management.base import BaseCommand
+
+from parlons.core.operations.demo import PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo city with a process for each module (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+
+    def handle(self, *args, logins=False, **options):
+        if not logins:
+            organisation = load_demo()
+            self.stdout.write(f"demo loaded: {organisation.name}")
+        self.stdout.write(
+            f"demo logins (password for all: {PASSWORD})\n"
+            "  organiser   organisatrice@villeneuve.demo\n"
+            "  participant habitant@villeneuve.demo\n"
+            "  evaluator   evaluateur@villeneuve.demo\n"
+            "  moderator   moderatrice@villeneuve.demo"
+        )

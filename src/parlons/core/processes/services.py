@@ -1,0 +1,155 @@
+"""Every change to processes, phases, module instances and openings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parlons.core.audit.services import log_action
+from parlons.core.organisations.models import Organisation
+from parlons.core.participants.verification import METHODS
+from parlons.core.processes.models import ModuleInstance, Opening, Phase, Process
+from parlons.core.registry import ModuleRegistry, registry
+
+PROCESS_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "description",
+    "visibility",
+    "published",
+    "languages",
+    "image",
+)
+
+
+@transaction.atomic
+def do_save_process(
+    *, organisation: Organisation, actor: Any, values: dict, process: Process | None = None
+) -> Process:
+    """Create a process (``process`` None) or update one, from cleaned form values."""
+    created = process is None
+    process = process or Process(organisation=organisation)
+    for name in PROCESS_FIELDS:
+        if name in values:
+            setattr(process, name, values[name])
+    process.full_clean()
+    process.save()
+    if "areas" in values:
+        process.areas.set(values["areas"])
+    code = "processes.process.created" if created else "processes.process.updated"
+    log_action(actor=actor, code=code, target=process, organisation=organisation)
+    return process
+
+
+def check_openings(
+    *, openings: Iterable[tuple[ModuleInstance, str]], modules: ModuleRegistry | None = None
+) -> None:
+    """Refuse capabilities a module does not offer or a combination it does not allow."""
+    modules = modules if modules is not None else registry
+    by_instance: dict[ModuleInstance, set[str]] = {}
+    for instance, capability in openings:
+        by_instance.setdefault(instance, set()).add(capability)
+    for instance, capabilities in by_instance.items():
+        declaration = modules.get(instance.module)
+        unknown = capabilities - set(declaration.capabilities)
+        if unknown:
+            raise ValidationError(
+                _("%(module)s does not offer: %(caps)s")
+                % {"module": declaration.name, "caps": ", ".join(sorted(unknown))}
+            )
+        allowed = declaration.phase_combinations
+        if allowed and not any(capabilities <= set(c) for c in allowed):
+            raise ValidationError(
+                _("A phase cannot open %(caps)s together on %(module)s.")
+                % {"caps": ", ".join(sorted(capabilities)), "module": declaration.name}
+            )
+
+
+@transaction.atomic
+def do_save_phase(
+    *,
+    process: Process,
+    actor: Any,
+    values: dict,
+    openings: Iterable[tuple[ModuleInstance, str]],
+    phase: Phase | None = None,
+) -> Phase:
+    """Create or update a phase and replace the capabilities it opens."""
+    openings = list(openings)
+    check_openings(openings=openings)
+    created = phase is None
+    phase = phase or Phase(process=process)
+    for name in ("title", "description", "starts_at", "ends_at", "position"):
+        if name in values:
+            setattr(phase, name, values[name])
+    phase.full_clean()
+    phase.save()
+    Opening.objects.filter(phase=phase).delete()
+    Opening.objects.bulk_create(
+        [Opening(phase=phase, instance=instance, capability=cap) for instance, cap in openings]
+    )
+    log_action(
+        actor=actor,
+        code="processes.phase.created" if created else "processes.phase.updated",
+        target=phase,
+        organisation=process.organisation,
+        data={"openings": sorted(f"{i.slug}:{c}" for i, c in openings)},
+    )
+    return phase
+
+
+@transaction.atomic
+def do_delete_phase(*, phase: Phase, actor: Any) -> None:
+    """Delete a phase and its openings."""
+    organisation = phase.process.organisation
+    log_action(actor=actor, code="processes.phase.deleted", target=phase, organisation=organisation)
+    phase.delete()
+
+
+def check_instance_values(*, values: dict, modules: ModuleRegistry | None = None) -> dict:
+    """Validate the module key, the required verifications and the module's settings."""
+    modules = modules if modules is not None else registry
+    if values.get("module") not in modules:
+        raise ValidationError(_("Unknown module."))
+    unknown = set(values.get("required_verifications", {})) - set(METHODS)
+    if unknown:
+        raise ValidationError(_("Unknown verification: %s") % ", ".join(sorted(unknown)))
+    declaration = modules.get(values["module"])
+    if declaration.settings_form is not None:
+        form = declaration.settings_form(data=values.get("settings") or {})
+        if not form.is_valid():
+            raise ValidationError(
+                [f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()]
+            )
+        values = {**values, "settings": form.cleaned_data}
+    return values
+
+
+@transaction.atomic
+def do_save_instance(
+    *, process: Process, actor: Any, values: dict, instance: ModuleInstance | None = None
+) -> ModuleInstance:
+    """Create or update a module instance from validated values."""
+    values = check_instance_values(values=values)
+    created = instance is None
+    instance = instance or ModuleInstance(process=process, module=values["module"])
+    if not created and values["module"] != instance.module:
+        raise ValidationError(_("The module of an existing instance cannot change."))
+    for name in ("slug", "title", "settings", "required_verifications", "position"):
+        if name in values:
+            setattr(instance, name, values[name])
+    instance.full_clean()
+    instance.save()
+    log_action(
+        actor=actor,
+        code="processes.instance.created" if created else "processes.instance.updated",
+        target=instance,
+        organisation=process.organisation,
+        data={"module": instance.module},
+    )
+    return instance

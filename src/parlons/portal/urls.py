@@ -1,0 +1,17 @@
+from django.urls import path
+
+from parlons.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:organisation_slug>/", views.organisation, name="organisation"),
+    path("<slug:organisation_slug>/theme.css", views.theme, name="theme"),
+    path("<slug:organisation_slug>/<slug:process_slug>/", views.process, name="process"),
+    path(
+        "<slug:organisation_slug>/<slug:process_slug>/phases/<int:phase_id>/",
+        views.phase,
+        name="phase",
+    ),
+]
