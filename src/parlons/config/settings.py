@@ -148,6 +148,9 @@ STORAGES = {
         )
     },
 }
+# Embedded mode serves static files straight from the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not ENV.production
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -170,16 +173,28 @@ if ENV.email_url:
     from urllib.parse import unquote, urlsplit
 
     _mail = urlsplit(ENV.email_url)
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _mail.hostname or "localhost"
-    EMAIL_PORT = _mail.port or 25
-    EMAIL_HOST_USER = unquote(_mail.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
-    EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
-    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _mail.hostname or "localhost",
+                "port": _mail.port or 25,
+                "username": unquote(_mail.username or ""),
+                "password": unquote(_mail.password or ""),
+                "use_tls": _mail.scheme == "smtp+tls",
+                "use_ssl": _mail.scheme == "smtps",
+                "timeout": 20,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    # Embedded mode: each e-mail is a file in var/mail/, shown to staff at /<lang>/mailbox/.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 
 # Security baseline.  A strict CSP: no inline scripts or styles, nothing from elsewhere.
 SECURE_CSP = {

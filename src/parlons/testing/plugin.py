@@ -1,1 +1,48 @@
-"""Pytest plugin for Parlons (loaded from pyproject's addopts)."""
+"""Pytest plugin for Parlons (loaded from pyproject's addopts).
+
+Factories are fixtures (``make_organisation``, ``make_process``...); every test runs with
+organisation scopes disabled, as cross-organisation set-up code does, except where it
+enters a scope itself.  Browser fixtures live in ``parlons.testing.browser``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from parlons.testing.factories import *  # noqa: F403  (fixtures)
+
+pytest_plugins = ["parlons.testing.browser"]
+
+
+def pytest_configure(config) -> None:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + ORM
+    os.environ.setdefault("PARLONS_VAR", "/tmp/parlons-pytest")
+
+
+@pytest.fixture(autouse=True)
+def _parlons_test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _parlons_scopes_disabled():
+    from parlons.core.tenancy import scopes_disabled
+
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _parlons_clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
