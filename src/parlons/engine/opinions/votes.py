@@ -1,0 +1,169 @@
+"""The vote matrix of an opinion map: latest vote wins, rows in order of arrival.
+
+Matches the rating matrix of Polis (``math/src/polismath/math/named_matrix.clj``,
+``update-nmat``): a participant's row and a comment's column are appended the first time
+they appear in the (time-ordered) vote stream, and a later vote on the same
+(participant, comment) pair replaces the earlier one. Row order matters for parity
+because k-means is seeded with the first distinct rows (``clusters.clj`` ``init-clusters``).
+
+Votes are kept as sorted ``row << 32 | column`` keys with their value and timestamp, so a
+batch of new votes is merged with a binary search and one insertion, and the CSR matrix
+is read straight off the sorted keys: nothing dense is ever built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+_COLUMN_BITS = 32
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class VoteBatch:
+    """Votes as parallel arrays: agree = 1, disagree = -1, pass = 0 (Polis export convention).
+
+    ``timestamp`` orders the votes; on equal timestamps the later position wins.
+    """
+
+    participant: np.ndarray
+    comment: np.ndarray
+    vote: np.ndarray
+    timestamp: np.ndarray
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        participant: np.ndarray | list[int],
+        comment: np.ndarray | list[int],
+        vote: np.ndarray | list[int],
+        timestamp: np.ndarray | list[int] | None = None,
+    ) -> VoteBatch:
+        """Validate and convert; without timestamps the input order is the time order."""
+        participant = np.asarray(participant, dtype=np.int64)
+        comment = np.asarray(comment, dtype=np.int64)
+        vote = np.asarray(vote, dtype=np.int8)
+        n = participant.shape[0]
+        if timestamp is None:
+            timestamp = np.arange(n, dtype=np.int64)
+        timestamp = np.asarray(timestamp, dtype=np.int64)
+        if not (comment.shape == vote.shape == timestamp.shape == (n,)):
+            raise ValueError("participant, comment, vote and timestamp must have the same length")
+        if n and not np.isin(vote, (-1, 0, 1)).all():
+            raise ValueError("a vote must be -1 (disagree), 0 (pass) or 1 (agree)")
+        if n and (participant.min() < 0 or comment.min() < 0):
+            raise ValueError("participant and comment ids must be non-negative")
+        return cls(participant=participant, comment=comment, vote=vote, timestamp=timestamp)
+
+    def __len__(self) -> int:
+        return int(self.participant.shape[0])
+
+    def in_time_order(self) -> VoteBatch:
+        """The same votes sorted by timestamp (stable, so ties keep input order)."""
+        order = np.argsort(self.timestamp, kind="stable")
+        return VoteBatch(
+            participant=self.participant[order],
+            comment=self.comment[order],
+            vote=self.vote[order],
+            timestamp=self.timestamp[order],
+        )
+
+
+class _NameIndex:
+    """Ids to positions, appended in order of first appearance (named_matrix ``IndexHash``)."""
+
+    def __init__(self) -> None:
+        self.names = np.empty(0, dtype=np.int64)
+        self._sorted_names = np.empty(0, dtype=np.int64)
+        self._sorted_positions = np.empty(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return int(self.names.shape[0])
+
+    def lookup(self, ids: np.ndarray) -> np.ndarray:
+        """Positions of ``ids``; -1 where unknown."""
+        if not len(self):
+            return np.full(ids.shape, -1, dtype=np.int64)
+        at = np.searchsorted(self._sorted_names, ids)
+        at = np.minimum(at, len(self) - 1)
+        found = self._sorted_names[at] == ids
+        return np.where(found, self._sorted_positions[at], -1)
+
+    def positions(self, ids: np.ndarray) -> np.ndarray:
+        """Positions of ``ids``, appending unknown ids in order of first appearance."""
+        found = self.lookup(ids)
+        unknown = ids[found < 0]
+        if unknown.size:
+            new, first = np.unique(unknown, return_index=True)
+            new = new[np.argsort(first, kind="stable")]
+            self.names = np.concatenate([self.names, new])
+            order = np.argsort(self.names, kind="stable")
+            self._sorted_names = self.names[order]
+            self._sorted_positions = order.astype(np.int64)
+            found = self.lookup(ids)
+        return found
+
+
+class VoteMatrix:
+    """Incremental, latest-vote-wins store of votes (Polis ``raw-rating-mat``)."""
+
+    def __init__(self) -> None:
+        self.participants = _NameIndex()
+        self.comments = _NameIndex()
+        self._keys = np.empty(0, dtype=np.int64)
+        self._votes = np.empty(0, dtype=np.int8)
+        self._times = np.empty(0, dtype=np.int64)
+
+    @property
+    def n_votes(self) -> int:
+        """Number of (participant, comment) pairs with a vote (latest one)."""
+        return int(self._keys.shape[0])
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.participants), len(self.comments)
+
+    def add(self, *, batch: VoteBatch) -> int:
+        """Merge a batch; returns how many stored votes were added or replaced."""
+        if not len(batch):
+            return 0
+        batch = batch.in_time_order()
+        rows = self.participants.positions(batch.participant)
+        cols = self.comments.positions(batch.comment)
+        keys = (rows << _COLUMN_BITS) | cols
+        # Latest vote wins inside the batch: first occurrence in the reversed stream.
+        keys_rev = keys[::-1]
+        keys, last = np.unique(keys_rev, return_index=True)
+        votes = batch.vote[::-1][last]
+        times = batch.timestamp[::-1][last]
+        if not self.n_votes:
+            self._keys, self._votes, self._times = keys, votes, times
+            return int(keys.shape[0])
+        return self._merge(keys=keys, votes=votes, times=times)
+
+    def _merge(self, *, keys: np.ndarray, votes: np.ndarray, times: np.ndarray) -> int:
+        at = np.searchsorted(self._keys, keys)
+        clipped = np.minimum(at, self.n_votes - 1)
+        existing = self._keys[clipped] == keys
+        newer = existing & (times >= self._times[clipped])
+        self._votes[clipped[newer]] = votes[newer]
+        self._times[clipped[newer]] = times[newer]
+        fresh = ~existing
+        self._keys = np.insert(self._keys, at[fresh], keys[fresh])
+        self._votes = np.insert(self._votes, at[fresh], votes[fresh])
+        self._times = np.insert(self._times, at[fresh], times[fresh])
+        return int(newer.sum() + fresh.sum())
+
+    def to_csr(self) -> sp.csr_matrix:
+        """Votes as a CSR matrix (float64); passes are explicit zeros, missing is absent."""
+        n_rows, n_cols = self.shape
+        rows = self._keys >> _COLUMN_BITS
+        index_type = np.int32 if self.n_votes < 2**31 else np.int64
+        indptr = np.searchsorted(rows, np.arange(n_rows + 1)).astype(index_type)
+        indices = (self._keys & _COLUMN_MASK).astype(index_type)
+        data = self._votes.astype(np.float64)
+        return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
