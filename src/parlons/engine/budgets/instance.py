@@ -1,0 +1,171 @@
+"""The numbers every budget rule works on: costs, a budget and grouped utilities.
+
+Satisfaction follows pabutools (Faliszewski et al., "Pabulib", IJCAI 2023; pabutools
+``election.satisfaction``): ``Cost_Sat`` (a voter gets the cost of each approved project)
+for approval and choose-1 ballots, ``Additive_Cardinal_Sat`` (the points given) for
+cumulative and scoring ballots and ``Additive_Borda_Sat`` (ballot length − position − 1,
+so the last-ranked project gives 0) for ordinal ballots.
+
+Identical ballots are grouped (an exact transformation: every rule here treats two voters
+with the same ballot the same way), which is what makes the rules fast on city-sized data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from parlons.formats.pabulib import Election
+
+
+@dataclass
+class BudgetProblem:
+    """A participatory-budgeting instance with voters grouped by identical ballot.
+
+    Group ``g`` has ``mult[g]`` voters; its utilities are the CSR rows
+    ``indices[indptr[g]:indptr[g+1]]`` (project positions) with ``codes`` into the table
+    ``utilities`` (exact ``Fraction``) / ``utilities_f`` (float64). Only positive
+    utilities are stored. ``num_voters`` counts every voter, empty ballots included.
+    """
+
+    ids: list[str]
+    costs: list[Fraction]
+    budget: Fraction
+    vote_type: str
+    num_voters: int
+    mult: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    codes: np.ndarray
+    utilities: list[Fraction]
+    utilities_f: np.ndarray
+    vote_counts: np.ndarray
+
+    @property
+    def num_projects(self) -> int:
+        return len(self.ids)
+
+    @property
+    def approval_like(self) -> bool:
+        return self.vote_type in ("approval", "choose-1")
+
+    def total_utility(self) -> list[Fraction]:
+        """Exact total satisfaction of each project, Σ over voters of their utility."""
+        n_codes = len(self.utilities)
+        weights = np.repeat(self.mult, np.diff(self.indptr)).astype(np.float64)
+        key = self.indices.astype(np.int64) * n_codes + self.codes
+        counts = np.bincount(key, weights=weights, minlength=self.num_projects * n_codes)
+        counts = counts.reshape(self.num_projects, n_codes)
+        totals = []
+        for p in range(self.num_projects):
+            nz = np.flatnonzero(counts[p])
+            totals.append(sum((int(counts[p, k]) * self.utilities[k] for k in nz), Fraction(0)))
+        return totals
+
+    def supporters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each project, ``(groups, codes)`` of the groups with positive utility."""
+        group = np.repeat(np.arange(len(self.mult)), np.diff(self.indptr))
+        order = np.argsort(self.indices, kind="stable")
+        bounds = np.searchsorted(self.indices[order], np.arange(self.num_projects + 1))
+        out = []
+        for p in range(self.num_projects):
+            sel = order[bounds[p] : bounds[p + 1]]
+            out.append((group[sel], self.codes[sel]))
+        return out
+
+
+def problem_from_election(*, election: Election) -> BudgetProblem:
+    """Build a :class:`BudgetProblem` from a parsed Pabulib election."""
+    inst, prof = election.instance, election.profile
+    return build_problem(
+        ids=[p.id for p in inst.projects],
+        costs=[p.cost for p in inst.projects],
+        budget=inst.budget,
+        vote_type=inst.vote_type,
+        indptr=prof.indptr,
+        indices=prof.indices,
+        points=prof.points,
+    )
+
+
+def build_problem(
+    *,
+    ids: list[str],
+    costs: list[Fraction],
+    budget: Fraction,
+    vote_type: str,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    points: np.ndarray | None = None,
+) -> BudgetProblem:
+    """Build a :class:`BudgetProblem` from per-voter CSR ballots (see ``Profile``)."""
+    indptr = np.asarray(indptr, dtype=np.int64)
+    indices = np.asarray(indices, dtype=np.int64)
+    utilities, codes = _utility_codes(vote_type, costs, indptr, indices, points)
+    keep = np.array([utilities[c] > 0 for c in range(len(utilities))], dtype=bool)[codes]
+    if any(u < 0 for u in utilities):
+        raise ValueError("negative scores are not supported")
+    voter = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    vote_counts = np.bincount(indices, minlength=len(ids)).astype(np.int64)
+    mult, g_indptr, g_indices, g_codes = _group_ballots(
+        voter[keep], indices[keep], codes[keep], len(indptr) - 1, len(utilities)
+    )
+    return BudgetProblem(
+        ids=list(ids),
+        costs=[Fraction(c) for c in costs],
+        budget=Fraction(budget),
+        vote_type=vote_type,
+        num_voters=len(indptr) - 1,
+        mult=mult,
+        indptr=g_indptr,
+        indices=g_indices,
+        codes=g_codes,
+        utilities=utilities,
+        utilities_f=np.array([float(u) for u in utilities], dtype=np.float64),
+        vote_counts=vote_counts,
+    )
+
+
+def _utility_codes(vote_type, costs, indptr, indices, points):
+    if vote_type in ("approval", "choose-1"):
+        return [Fraction(c) for c in costs], indices.copy()
+    if vote_type in ("cumulative", "scoring"):
+        values = np.zeros(0, dtype=np.int64) if points is None else points
+        if values.dtype == object:
+            table = sorted(set(values.tolist()))
+            lookup = {v: k for k, v in enumerate(table)}
+            return [Fraction(v) for v in table], np.array(
+                [lookup[v] for v in values.tolist()], dtype=np.int64
+            )
+        table, codes = np.unique(values, return_inverse=True)
+        return [Fraction(int(v)) for v in table], codes.astype(np.int64)
+    if vote_type == "ordinal":
+        lengths = np.diff(indptr)
+        position = np.arange(len(indices)) - np.repeat(indptr[:-1], lengths)
+        borda = np.repeat(lengths, lengths) - position - 1
+        top = int(borda.max()) + 1 if len(borda) else 1
+        return [Fraction(k) for k in range(top)], borda.astype(np.int64)
+    raise ValueError(f"unsupported vote type {vote_type!r}")
+
+
+def _group_ballots(voter, indices, codes, n_voters, n_codes):
+    """Group voters with identical (project, utility) lists; exact, order-free."""
+    key = indices * n_codes + codes
+    order = np.lexsort((key, voter))
+    key, voter = key[order], voter[order]
+    lengths = np.bincount(voter, minlength=n_voters)
+    width = int(lengths.max()) if n_voters and len(key) else 0
+    starts = np.zeros(n_voters + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    pad = np.full((n_voters, width + 1), -1, dtype=np.int64)
+    pad[:, 0] = lengths
+    pad[voter, 1 + np.arange(len(key)) - starts[voter]] = key
+    rows, mult = np.unique(pad, axis=0, return_counts=True)
+    g_len = rows[:, 0]
+    body = rows[:, 1:]
+    flat = body[body >= 0]
+    g_indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(g_len, out=g_indptr[1:])
+    return mult.astype(np.int64), g_indptr, flat // n_codes, flat % n_codes
