@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "parlons.core.audit",
     "parlons.core.registry",
     "parlons.core.operations",
+    "parlons.core.notifications",
     # modules
     "parlons.modules.pages",
     # shells
