@@ -9,6 +9,7 @@ results agree with samplics (unit-level sweeps) and balance (``rake``, sweeps ov
 joint cell table) to rounding; ``tests/test_nonvoters.py`` checks both.
 """
 
+import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
@@ -60,14 +61,45 @@ def rake(
     """
     weights = _base_weights(base_weights=base_weights, n=_sample_size(sample))
     parsed = _parse_margins(sample=sample, margins=margins, weights=weights)
+    cell_of, cells = _collapse_to_cells(parsed)
+    start = np.bincount(cell_of, weights=weights, minlength=cell_of.max() + 1)
+    fitted, iterations, converged, error = _fit_cells(
+        cells, start.copy(), tolerance=tolerance, max_iterations=max_iterations
+    )
+    factors = np.divide(fitted, start, out=np.zeros_like(start), where=start > 0)
+    return RakingResult(weights * factors[cell_of], iterations, converged, error)
+
+
+def _fit_cells(
+    cells: list[_Margin], weights: NDArray[np.float64], *, tolerance: float, max_iterations: int
+) -> tuple[NDArray[np.float64], int, bool, float]:
+    """Deming–Stephan sweeps over the table of occupied cells (one entry per combination)."""
     for iteration in range(1, max_iterations + 1):
-        for margin in parsed:
+        for margin in cells:
             current = np.bincount(margin.codes, weights=weights, minlength=margin.targets.size)
             weights *= _ratios(margin.targets, current)[margin.codes]
-        error = _max_relative_error(parsed, weights)
+        error = _max_relative_error(cells, weights)
         if error <= tolerance:
-            return RakingResult(weights, iteration, True, error)
-    return RakingResult(weights, max_iterations, False, _max_relative_error(parsed, weights))
+            return weights, iteration, True, error
+    return weights, max_iterations, False, _max_relative_error(cells, weights)
+
+
+def _collapse_to_cells(parsed: list[_Margin]) -> tuple[NDArray[np.intp], list[_Margin]]:
+    """Respondents sharing every raking category share one raking factor: rake the cells.
+
+    Same fixed point as unit-level raking (what balance does with its joint table), at a
+    cost per sweep in occupied cells rather than respondents.
+    """
+    if math.prod(m.targets.size for m in parsed) < 2**62:
+        key = np.zeros(parsed[0].codes.shape[0], dtype=np.int64)
+        for margin in parsed:
+            key = key * margin.targets.size + margin.codes
+        _, first, cell_of = np.unique(key, return_index=True, return_inverse=True)
+    else:  # too many combinations for one integer key: compare code rows instead
+        rows = np.stack([m.codes for m in parsed], axis=1)
+        _, first, cell_of = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    cells = [_Margin(m.name, m.codes[first], m.targets) for m in parsed]
+    return cell_of.reshape(-1), cells
 
 
 def effective_sample_size(*, weights: ArrayLike) -> float:

@@ -136,3 +136,18 @@ def test_weights_already_on_target_are_left_alone(problem: tuple) -> None:
 
     assert result.iterations == 1
     np.testing.assert_allclose(result.weights, base, rtol=1e-12)
+
+
+def test_many_large_variables_rake_like_few() -> None:
+    """Past 2**62 category combinations the cells are found by rows, with the same result."""
+    rng = np.random.default_rng(3)
+    sample = {f"v{i}": rng.integers(0, 100, 500) for i in range(10)}
+    margins = {  # twice the sample's own counts: every respondent should weigh exactly 2
+        name: {c: 2.0 * t for c, t in enumerate(np.bincount(codes)) if t}
+        for name, codes in sample.items()
+    }
+
+    result = rake(sample=sample, margins=margins)
+
+    assert result.converged
+    np.testing.assert_allclose(result.weights, 2.0)
