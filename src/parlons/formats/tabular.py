@@ -87,8 +87,11 @@ def iter_xlsx(*, sheets: Sequence[Sheet], escape_formulas: bool = True) -> Itera
 
 
 def _csv_cell(cell: Cell, escape_formulas: bool) -> Cell:
-    if isinstance(cell, str) and escape_formulas and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
+    kind = type(cell)
+    if kind is int or kind is bool or cell is None:  # the common cases first: exports are big
+        return cell
+    if kind is str:
+        return "'" + cell if escape_formulas and cell.startswith(FORMULA_STARTS) else cell
     if isinstance(cell, datetime.date):
         return cell.isoformat()
     if isinstance(cell, numbers.Real) and not math.isfinite(cell):
