@@ -16,9 +16,9 @@ MISSING = -1
 def encode_categories(*, values: ArrayLike, categories: Sequence[Hashable]) -> NDArray[np.intp]:
     """Code each value by its position in ``categories``; values not listed get ``MISSING``.
 
-    Vectorised with ``np.unique(..., return_inverse=True)`` (one dictionary look-up per
-    distinct value, not per respondent); falls back to a plain loop for arrays numpy
-    cannot sort (e.g. strings mixed with ``None``).
+    Numbers and numpy strings go through ``np.unique(..., return_inverse=True)`` (one
+    dictionary look-up per distinct value, not per respondent); Python objects (pandas
+    string columns, values mixed with ``None``) take one dictionary look-up each.
     """
     array = np.asarray(values)
     if array.ndim != 1:
@@ -26,18 +26,18 @@ def encode_categories(*, values: ArrayLike, categories: Sequence[Hashable]) -> N
     position = {category: code for code, category in enumerate(categories)}
     if len(position) != len(categories):
         raise ValueError("categories must be distinct")
-    try:
-        uniques, inverse = np.unique(array, return_inverse=True)
-    except TypeError:
-        return np.fromiter(
-            (position.get(value, MISSING) for value in array.tolist()),
-            dtype=np.intp,
-            count=array.size,
-        )
+    if array.dtype == object:  # sorting Python objects is slower than one look-up each
+        return _encode_one_by_one(array, position)
+    uniques, inverse = np.unique(array, return_inverse=True)
     unique_codes = np.array(
         [position.get(value, MISSING) for value in uniques.tolist()], dtype=np.intp
     )
     return unique_codes[inverse.reshape(-1)]
+
+
+def _encode_one_by_one(array: NDArray, position: dict) -> NDArray[np.intp]:
+    get = position.get
+    return np.fromiter((get(v, MISSING) for v in array.tolist()), dtype=np.intp, count=array.size)
 
 
 def bin_codes(*, values: ArrayLike, edges: Sequence[float]) -> NDArray[np.intp]:
