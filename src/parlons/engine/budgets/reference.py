@@ -50,11 +50,13 @@ def parse_reference(*, path: str | Path):
     return parse_pabulib(str(path))
 
 
-def reference_outcome(*, instance, profile, rule: str) -> list[str] | None:
+def reference_outcome(
+    *, instance, profile, rule: str, cache: dict | None = None
+) -> list[str] | None:
     """Project ids chosen by pabutools for ``rule`` (selection order; sorted for Phragmén).
 
     Returns None where pabutools does not define the rule for this profile (Phragmén on
-    non-approval ballots).
+    non-approval ballots). ``cache`` keeps MES outcomes so that ``+greedy`` reuses them.
     """
     _import_pabutools()
     from pabutools import election, rules
@@ -69,10 +71,14 @@ def reference_outcome(*, instance, profile, rule: str) -> list[str] | None:
     if rule == "greedy":
         out = rules.greedy_utilitarian_welfare(instance, profile, sat_class=sat)
         return [p.name for p in out]
-    increment = 1 if rule.startswith("mes-add1") else None
-    out = rules.method_of_equal_shares(
-        instance, profile, sat_class=sat, voter_budget_increment=increment
-    )
+    base = rule.removesuffix("+greedy")
+    cache = {} if cache is None else cache
+    if base not in cache:
+        increment = 1 if base == "mes-add1" else None
+        cache[base] = rules.method_of_equal_shares(
+            instance, profile, sat_class=sat, voter_budget_increment=increment
+        )
+    out = cache[base]
     if rule.endswith("+greedy"):
         out = rules.greedy_utilitarian_welfare(
             instance, profile, sat_class=sat, initial_budget_allocation=out

@@ -56,10 +56,15 @@ def compute(
     tie_break: str = "lexicographic",
     order: Sequence[str] = (),
     increment: Fraction | int = 1,
+    fill: bool = True,
     keep_budgets: bool = False,
 ) -> Outcome:
-    """Run ``rule`` on ``problem``. ``increment`` is the add-one step of ``mes-add1-integral``;
-    ``keep_budgets`` stores every group's remaining share after each MES round."""
+    """Run ``rule`` on ``problem``.
+
+    ``increment`` (per-voter step) and ``fill`` (utilitarian completion, equalshares.net
+    "Add1u"; off = "Add1") configure ``mes-add1-integral``; ``keep_budgets`` stores every
+    voter group's remaining share after each MES round in the explanation.
+    """
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}")
     ranks = tie_break_ranks(problem=problem, method=tie_break, order=order)
@@ -70,6 +75,8 @@ def compute(
         winners = sequential_phragmen(problem=problem, ranks=ranks, explanation=explanation)
     elif rule == "mes-add1-integral":
         winners = _add1_integral(problem, ranks, Fraction(increment), explanation, keep_budgets)
+        if fill:
+            winners = _utilitarian_fill(problem, winners, explanation)
     else:
         base = rule.removesuffix("+greedy")
         runner = _mes if base == "mes" else _mes_add1
@@ -133,9 +140,9 @@ def _add1_integral(problem, ranks, increment, explanation, keep_budgets) -> list
     """equalshares.net "Add1u" with options ``integral`` and ``exhaustive``.
 
     Start from ⌊budget/voters⌋ per voter; while the outcome is not exhaustive against all
-    projects, try the share plus ``increment`` and keep it if it does not overspend. Then
-    add projects by decreasing number of approvals (equal counts: JavaScript object key
-    order, i.e. integer-like ids ascending, then the others in file order) while they fit.
+    projects, try the share plus ``increment`` and keep it if it does not overspend (when
+    every project fits the budget, plain MES). Arithmetic is exact; the compute tool
+    defaults to floats, which can only differ on near-ties.
     """
     if not problem.approval_like:
         raise ValueError("mes-add1-integral applies to approval and choose-1 ballots only")
@@ -153,10 +160,9 @@ def _add1_integral(problem, ranks, increment, explanation, keep_budgets) -> list
             if spent(problem=problem, winners=trial) > problem.budget:
                 break
             share, winners = share + increment, trial
-    winners = equal_shares(
+    return equal_shares(
         context=context, share=share, explanation=explanation, keep_budgets=keep_budgets
     )
-    return _utilitarian_fill(problem, winners, explanation)
 
 
 def _js_key_order(ids: list[str]) -> list[int]:
@@ -170,6 +176,8 @@ def _js_key_order(ids: list[str]) -> list[int]:
 
 
 def _utilitarian_fill(problem, winners, explanation) -> list[int]:
+    """Add projects by decreasing number of approvals while they fit (equal counts in
+    JavaScript object key order: integer-like ids ascending, then the rest in file order)."""
     order = _js_key_order(problem.ids)
     order.sort(key=lambda p: -int(problem.vote_counts[p]))
     winners = list(winners)

@@ -1,0 +1,231 @@
+"""Participatory-budgeting rules: Parlons' engine against pabutools, same files, one run.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/pb_rules.py                 # five largest files, MES and greedy
+    .venv/bin/python bench/pb_rules.py --rules all --files all --timeout 120
+    .venv/bin/python bench/pb_rules.py --regenerate    # writes bench/expected/pb_outcomes.json
+
+Every pabutools run happens in a child process with a time limit, on the plain profile
+and on ``profile.as_multiprofile()``; parse times are measured apart from rule times (our
+rule time includes grouping identical ballots; pabutools' multiprofile conversion is not
+counted against it). Outcomes must be identical; the speed ratio is taken against the
+faster pabutools variant. ``--regenerate`` records pabutools' outcome for every rule and
+file (``null`` where it did not finish within ``--timeout`` seconds, default 600).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import queue
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from parlons.engine.budgets.instance import problem_from_election  # noqa: E402
+from parlons.engine.budgets.reference import (  # noqa: E402
+    REFERENCE_RULES,
+    parse_reference,
+    reference_outcome,
+)
+from parlons.engine.budgets.rules import compute  # noqa: E402
+from parlons.formats.pabulib import read  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "pabulib"
+EXPECTED = ROOT / "bench" / "expected" / "pb_outcomes.json"
+
+
+def data_files() -> list[Path]:
+    """All ``.pb`` files, smallest first."""
+    return sorted(DATA.glob("*.pb"), key=lambda p: p.stat().st_size)
+
+
+def largest(count: int) -> list[Path]:
+    """The ``count`` files with the most voters."""
+
+    def voters(path: Path) -> int:
+        with path.open(encoding="utf-8-sig") as handle:
+            for line in handle:
+                if line.startswith("num_votes;"):
+                    return int(line.split(";")[1])
+        return 0
+
+    return sorted(data_files(), key=voters)[-count:]
+
+
+# ----------------------------------------------------------------- pabutools in a child
+
+
+def _worker(path: str, rules: list[str], multiprofile: bool, reuse: bool, out: mp.Queue) -> None:
+    """Parse once, then run ``rules`` in order, reporting ``(rule, winners, seconds)``."""
+    started = time.perf_counter()
+    instance, profile = parse_reference(path=path)
+    out.put(("parse", None, time.perf_counter() - started))
+    if multiprofile:
+        profile = profile.as_multiprofile()
+    cache: dict = {}
+    for rule in rules:
+        started = time.perf_counter()
+        if not reuse:
+            cache = {}
+        winners = reference_outcome(instance=instance, profile=profile, rule=rule, cache=cache)
+        out.put((rule, winners, time.perf_counter() - started))
+
+
+def run_pabutools(
+    path: Path, rules: list[str], *, multiprofile: bool, timeout: float, reuse: bool = False
+) -> dict[str, tuple[list[str] | None, float | None]]:
+    """``rule -> (winners, seconds)``; ``(None, None)`` when it ran out of time."""
+    results: dict[str, tuple[list[str] | None, float | None]] = {}
+    todo = list(rules)
+    context = mp.get_context("fork")
+    while todo:
+        out: mp.Queue = context.Queue()
+        child = context.Process(target=_worker, args=(str(path), todo, multiprofile, reuse, out))
+        child.start()
+        deadline = time.monotonic() + timeout + 120  # parsing gets two minutes of its own
+        try:
+            while todo:
+                try:
+                    rule, winners, seconds = out.get(timeout=max(0.1, deadline - time.monotonic()))
+                except queue.Empty:
+                    late = todo.pop(0)
+                    results[late] = (None, None)
+                    if late + "+greedy" in todo:  # would recompute the same MES
+                        todo.remove(late + "+greedy")
+                        results[late + "+greedy"] = (None, None)
+                    break
+                if rule == "parse":
+                    results["parse"] = (None, seconds)
+                    deadline = time.monotonic() + timeout
+                    continue
+                results[rule] = (winners, seconds)
+                todo.remove(rule)
+                deadline = time.monotonic() + timeout
+        finally:
+            child.kill()
+            child.join()
+    return results
+
+
+# ------------------------------------------------------------------------- our engine
+
+
+def run_ours(path: Path, rules: list[str]) -> dict[str, tuple[list[str] | None, float]]:
+    """``rule -> (winners, seconds)``, with ``parse`` timed apart."""
+    started = time.perf_counter()
+    election = read(path=path)
+    results: dict[str, tuple[list[str] | None, float]] = {
+        "parse": (None, time.perf_counter() - started)
+    }
+    for rule in rules:
+        started = time.perf_counter()
+        problem = problem_from_election(election=election)
+        try:
+            winners = compute(problem=problem, rule=rule).winners
+        except ValueError:
+            winners = None
+        results[rule] = (winners, time.perf_counter() - started)
+    return results
+
+
+def same(rule: str, ours: list[str] | None, theirs: list[str] | None) -> bool:
+    """Outcomes agree (pabutools returns Phragmén's winners sorted)."""
+    if rule == "phragmen" and ours is not None:
+        ours = sorted(ours)
+    return ours == theirs
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def regenerate(files: list[Path], rules: list[str], timeout: float, target: Path) -> None:
+    """Write pabutools' outcomes to ``target`` file by file (existing entries are kept)."""
+    data = json.loads(target.read_text()) if target.exists() else {}
+    data["_about"] = (
+        "pabutools 1.2.3 outcomes (multiprofile, exact, lexicographic tie-break) written by "
+        f"bench/pb_rules.py --regenerate; null = not computed within {int(timeout)} s"
+    )
+    for path in files:
+        entry = data.setdefault(path.name, {})
+        missing = [r for r in rules if r not in entry]
+        if not missing:
+            continue
+        results = run_pabutools(path, missing, multiprofile=True, timeout=timeout, reuse=True)
+        for rule in missing:
+            winners, seconds = results.get(rule, (None, None))
+            entry[rule] = {"winners": winners, "seconds": seconds}
+            print(f"{path.name:60} {rule:16} {seconds}", flush=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def compare(files: list[Path], rules: list[str], timeout: float) -> int:
+    """Print per-file, per-rule times and ratios; returns 1 if any outcome differs."""
+    failures = 0
+    ratios: dict[str, list[float]] = {r: [] for r in rules}
+    print(f"{'file':44} {'rule':16} {'ours s':>8} {'pabu s':>8} {'multi s':>8} {'ratio':>8} same")
+    for path in files:
+        ours = run_ours(path, rules)
+        plain = run_pabutools(path, rules, multiprofile=False, timeout=timeout)
+        multi = run_pabutools(path, rules, multiprofile=True, timeout=timeout)
+        print(
+            f"{path.name[:44]:44} {'parse':16} {ours['parse'][1]:8.3f} "
+            f"{_fmt(plain.get('parse'))} {_fmt(multi.get('parse'))}"
+        )
+        for rule in rules:
+            mine, seconds = ours[rule]
+            times = [t for w, t in (plain[rule], multi[rule]) if t is not None]
+            refs = [w for w, t in (plain[rule], multi[rule]) if t is not None]
+            agree = all(same(rule, mine, ref) for ref in refs)
+            failures += not agree
+            ratio = min(times) / seconds if times else None
+            if ratio is not None:
+                ratios[rule].append(ratio)
+            shown = (
+                f"{ratio:8.0f}" if ratio is not None else f"{'>' + str(int(timeout / seconds)):>8}"
+            )
+            print(
+                f"{path.name[:44]:44} {rule:16} {seconds:8.3f} {_fmt(plain[rule])} "
+                f"{_fmt(multi[rule])} {shown} {'yes' if agree else 'NO'}",
+                flush=True,
+            )
+    for rule, values in ratios.items():
+        if values:
+            print(f"{rule:16} ratio min {min(values):.0f}x, max {max(values):.0f}x")
+    return 1 if failures else 0
+
+
+def _fmt(result) -> str:
+    seconds = None if result is None else result[1]
+    return f"{seconds:8.3f}" if seconds is not None else f"{'timeout':>8}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--files", default="largest", help="largest (5), all, or file names")
+    parser.add_argument("--rules", default="mes,greedy", help="comma list or 'all'")
+    parser.add_argument("--expected", type=Path, default=EXPECTED, help="--regenerate output")
+    parser.add_argument("--timeout", type=float, default=None)
+    args = parser.parse_args(argv)
+    if args.files == "all" or (args.regenerate and args.files == "largest"):
+        files = data_files()
+    elif args.files == "largest":
+        files = largest(5)
+    else:
+        files = [DATA / name for name in args.files.split(",")]
+    rules = list(REFERENCE_RULES) if args.rules == "all" else args.rules.split(",")
+    if args.regenerate:
+        regenerate(files, rules, args.timeout or 600, args.expected)
+        return 0
+    return compare(files, rules, args.timeout or 300)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
