@@ -185,35 +185,53 @@ def diff_records(*, old: Iterable[Any], new: Iterable[Any]) -> DirectoryDiff:
 # Popolo -----------------------------------------------------------------------------
 
 
-def read_popolo(*, source: Source) -> Directory:
+def read_popolo(*, source: Source, legislative_period_id: str | None = None) -> Directory:
     """Read a Popolo JSON export (e.g. EveryPolitician's ``ep-popolo-v1.0.json``)."""
     with _open_text(source) as stream:
         try:
             data = json.load(stream)
         except json.JSONDecodeError as error:
             raise RepresentativesFormatError(f"not valid JSON: {error}") from error
-    return parse_popolo(data=data)
+    return parse_popolo(data=data, legislative_period_id=legislative_period_id)
 
 
-def parse_popolo(*, data: Mapping[str, Any]) -> Directory:
-    """Persons become representatives; memberships give their areas and groups."""
+def parse_popolo(*, data: Mapping[str, Any], legislative_period_id: str | None = None) -> Directory:
+    """Persons become representatives; memberships give their areas and groups.
+
+    A membership's area is its ``area_id`` or its post's; its group is ``on_behalf_of_id``
+    or, for a membership of a party organisation, that party. With
+    ``legislative_period_id``, memberships of other periods are ignored.
+    """
     if not isinstance(data, Mapping) or not isinstance(data.get("persons"), list):
         raise RepresentativesFormatError("a Popolo document needs a 'persons' list")
-    groups = {o["id"]: o.get("name", o["id"]) for o in _popolo_items(data, "organizations")}
+    organisations = {o["id"]: o for o in _popolo_items(data, "organizations")}
+    post_areas = {p["id"]: p.get("area_id", "") for p in _popolo_items(data, "posts")}
     areas = tuple(
         Area(a["id"], a.get("name", a["id"]), a.get("type", "constituency"))
         for a in _popolo_items(data, "areas")
     )
     persons = _popolo_items(data, "persons")
-    memberships = defaultdict(list)
+    memberships: dict[str, list[tuple[str, str]]] = defaultdict(list)
     known = {p["id"] for p in persons}
     for index, membership in enumerate(data.get("memberships", [])):
         if membership.get("person_id") not in known:
             raise RepresentativesFormatError(
                 f"memberships[{index}] refers to unknown person {membership.get('person_id')!r}"
             )
-        memberships[membership["person_id"]].append(membership)
-    return Directory(tuple(_popolo_person(p, memberships[p["id"]], groups) for p in persons), areas)
+        period = membership.get("legislative_period_id")
+        if legislative_period_id is None or period in (None, legislative_period_id):
+            area = membership.get("area_id") or post_areas.get(membership.get("post_id"), "")
+            group = _popolo_group(membership, organisations)
+            memberships[membership["person_id"]].append((area, group))
+    return Directory(tuple(_popolo_person(p, memberships[p["id"]]) for p in persons), areas)
+
+
+def _popolo_group(membership: Mapping[str, Any], organisations: Mapping[str, Any]) -> str:
+    party = organisations.get(membership.get("on_behalf_of_id"))
+    member_of = organisations.get(membership.get("organization_id"))
+    if party is None and member_of is not None and member_of.get("classification") == "party":
+        party = member_of
+    return party.get("name", party["id"]) if party is not None else ""
 
 
 def _popolo_items(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -224,19 +242,17 @@ def _popolo_items(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     return items
 
 
-def _popolo_person(
-    person: Mapping[str, Any], memberships: list[Mapping[str, Any]], groups: Mapping[str, str]
-) -> Representative:
+def _popolo_person(person: Mapping[str, Any], memberships: list[tuple[str, str]]) -> Representative:
     contacts = {c.get("type"): c.get("value", "") for c in person.get("contact_details", [])}
-    group_ids = [m["on_behalf_of_id"] for m in memberships if m.get("on_behalf_of_id")]
+    groups = [group for _, group in memberships if group]
     websites = [link.get("url", "") for link in person.get("links", [])]
     return Representative(
         id=person["id"],
         name=person.get("name", ""),
         given_name=person.get("given_name", ""),
         family_name=person.get("family_name", ""),
-        group=groups.get(group_ids[-1], group_ids[-1]) if group_ids else "",
-        area_ids=tuple(dict.fromkeys(m["area_id"] for m in memberships if m.get("area_id"))),
+        group=groups[-1] if groups else "",
+        area_ids=tuple(dict.fromkeys(area for area, _ in memberships if area)),
         email=person.get("email") or contacts.get("email", ""),
         phone=contacts.get("phone", ""),
         image=person.get("image", ""),
@@ -358,23 +374,27 @@ def _french_constituency(department: str, number: str, department_name: str) -> 
     if not number.isdigit() or not department:
         raise RepresentativesFormatError(f"bad constituency {department!r} {number!r}")
     code = f"{department}{int(number):0{5 - len(department)}d}"
-    return Area(code, f"{department_name} ({int(number)})")
+    ordinal = "1re" if int(number) == 1 else f"{int(number)}e"
+    return Area(code, f"{department_name}, {ordinal} circonscription")
 
 
 def _french_postcode_lookup(*, communes: Source, postcodes: Source) -> PostcodeLookup:
     areas_by_commune: dict[str, list[str]] = defaultdict(list)
     areas_by_department: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}  # INSEE's spelling ("Saint-Denis-lès-Bourg") over La Poste's
     insee = _csv_rows(communes, delimiter=";", required=("COMMUNE_RESID", "circo", "DEP"))
     for _, row in insee:
         if row["circo"]:  # a few uninhabited communes have no constituency
             areas_by_commune[row["COMMUNE_RESID"]].append(row["circo"])
             areas_by_department[row["DEP"]].add(row["circo"])
+        names[row["COMMUNE_RESID"]] = row.get("LIBcom") or ""
     by_postcode: dict[str, dict[str, str]] = defaultdict(dict)
     laposte = _csv_rows(
         postcodes, delimiter=";", required=("Code_postal", "Code_commune_INSEE", "Nom_commune")
     )
     for _, row in laposte:
-        by_postcode[row["Code_postal"]].setdefault(row["Code_commune_INSEE"], row["Nom_commune"])
+        code = row["Code_commune_INSEE"]
+        by_postcode[row["Code_postal"]].setdefault(code, names.get(code) or row["Nom_commune"])
     return PostcodeLookup(
         communes_by_postcode={p: tuple(c.items()) for p, c in by_postcode.items()},
         areas_by_commune={c: tuple(sorted(set(a))) for c, a in areas_by_commune.items()},

@@ -98,9 +98,9 @@ def test_postcode_spanning_communes_and_constituencies_offers_a_commune_choice(
     match = deputies.postcodes.find(postcode="01000")
 
     assert set(match.area_ids) == _independent_constituencies_for("01000") == {"01001", "01004"}
-    assert [(c.code, c.area_ids, c.split) for c in match.communes] == [
-        ("01053", ("01001", "01004"), True),  # Bourg-en-Bresse, itself split
-        ("01344", ("01001",), False),  # Saint-Denis-lès-Bourg
+    assert [(c.code, c.name, c.area_ids, c.split) for c in match.communes] == [
+        ("01053", "Bourg-en-Bresse", ("01001", "01004"), True),  # itself split
+        ("01344", "Saint-Denis-lès-Bourg", ("01001",), False),
     ]
     chosen = match.for_commune(code="01344")
     assert [r.name for r in deputies.in_areas(area_ids=chosen.area_ids)] == ["Xavier Breton"]
@@ -160,6 +160,9 @@ def test_deputy_fields_and_constituency_codes(deputies: Directory) -> None:
         website=by_id["PA841853"].website,
     )
     assert {"2A001", "97101", "09901", "98801"} <= areas
+    names = {a.id: a.name for a in deputies.areas}
+    assert names["75001"] == "Paris, 1re circonscription"
+    assert names["75011"] == "Paris, 11e circonscription"
     # Every constituency INSEE knows has a sitting deputy.
     insee = pd.read_csv(
         FR / "circo_composition_insee.csv", sep=";", dtype=str, encoding="utf-8-sig"
@@ -300,3 +303,28 @@ def test_popolo_round_trip_of_a_minimal_document() -> None:
         ),
     )
     assert directory.areas == (Area("a1", "North"),)
+
+
+def test_popolo_posts_party_memberships_and_legislative_periods() -> None:
+    document = {
+        "persons": [{"id": "p1", "name": "Ada"}, {"id": "p2", "name": "Bo"}],
+        "organizations": [
+            {"id": "house", "classification": "legislature"},
+            {"id": "reds", "name": "Reds", "classification": "party"},
+        ],
+        "posts": [{"id": "seat-9", "area_id": "a9"}],
+        "memberships": [
+            {"person_id": "p1", "organization_id": "house", "post_id": "seat-9",
+             "legislative_period_id": "term/2"},
+            {"person_id": "p1", "organization_id": "reds"},
+            {"person_id": "p2", "organization_id": "house", "area_id": "a1",
+             "legislative_period_id": "term/1"},
+        ],
+    }  # fmt: skip
+
+    current = parse_popolo(data=document, legislative_period_id="term/2")
+
+    ada, bo = current.representatives
+    assert (ada.area_ids, ada.group) == (("a9",), "Reds")
+    assert bo.area_ids == ()
+    assert parse_popolo(data=document).representatives[1].area_ids == ("a1",)
