@@ -10,21 +10,27 @@ from parlons.engine.surveys.disclosure import small_cell_mask, suppress
 from parlons.engine.surveys.frequencies import (
     Frequencies,
     NumericSummary,
+    RankingSummary,
     multiple_choice_frequencies,
     numeric_summary,
     questionnaire_frequencies,
+    ranking_summary,
     single_choice_frequencies,
 )
 from parlons.engine.surveys.raking import RakingError, RakingResult, effective_sample_size, rake
+from parlons.engine.surveys.representativeness import MarginComparison, compare_with_margins
 
 __all__ = [
     "MISSING",
     "CrossTab",
     "Frequencies",
+    "MarginComparison",
     "NumericSummary",
     "RakingError",
     "RakingResult",
+    "RankingSummary",
     "bin_codes",
+    "compare_with_margins",
     "crosstab",
     "effective_sample_size",
     "encode_categories",
@@ -32,6 +38,7 @@ __all__ = [
     "numeric_summary",
     "questionnaire_frequencies",
     "rake",
+    "ranking_summary",
     "single_choice_frequencies",
     "small_cell_mask",
     "suppress",

@@ -59,6 +59,28 @@ class NumericSummary:
     weighted_median: float
 
 
+@dataclass(frozen=True, slots=True)
+class RankingSummary:
+    """Positions given to each option of a ranking question (position 1 = first).
+
+    ``counts[i, j]`` is how many respondents put option ``i`` at position ``j + 1``;
+    ``mean_positions`` averages over the respondents who ranked that option.
+    """
+
+    counts: NDArray[np.int64]
+    weighted: NDArray[np.float64]
+    base: int
+    weighted_base: float
+
+    @property
+    def mean_positions(self) -> NDArray[np.float64]:
+        return _mean_position(self.counts)
+
+    @property
+    def weighted_mean_positions(self) -> NDArray[np.float64]:
+        return _mean_position(self.weighted)
+
+
 def single_choice_frequencies(
     *, codes: ArrayLike, n_options: int, weights: ArrayLike | None = None
 ) -> Frequencies:
@@ -142,6 +164,28 @@ def multiple_choice_frequencies(
     )
 
 
+def ranking_summary(*, ranks: ArrayLike, weights: ArrayLike | None = None) -> RankingSummary:
+    """Summarise a ranking question: ``ranks`` is respondents × options, 0 = not ranked."""
+    r = np.asarray(ranks)
+    if r.ndim != 2 or not np.issubdtype(r.dtype, np.integer):
+        raise ValueError(f"ranks must be an integer respondents × options array, got {r.shape}")
+    n, k = r.shape
+    if n and (r.min() < 0 or r.max() > k):
+        raise ValueError(f"a position is outside 1..{k} (0 = not ranked)")
+    w = as_weights(weights=weights, n=n)
+    # Cell (option i, position p) is i * k + p - 1; unranked cells go to a spare last bin.
+    flat = np.where(r > 0, np.arange(k) * k + r - 1, k * k).ravel()
+    counts = np.bincount(flat, minlength=k * k + 1)[:-1].reshape(k, k)
+    weighted = np.bincount(flat, weights=np.repeat(w, k), minlength=k * k + 1)[:-1]
+    answered = (r > 0).any(axis=1)
+    return RankingSummary(
+        counts=counts.astype(np.int64),
+        weighted=weighted.reshape(k, k),
+        base=int(answered.sum()),
+        weighted_base=float(w[answered].sum()),
+    )
+
+
 def numeric_summary(*, values: ArrayLike, weights: ArrayLike | None = None) -> NumericSummary:
     """Summarise a numeric question; NaN means no answer."""
     x = np.asarray(values, dtype=np.float64)
@@ -165,6 +209,12 @@ def numeric_summary(*, values: ArrayLike, weights: ArrayLike | None = None) -> N
         median=float(np.median(xa)),
         weighted_median=float(np.quantile(xa, 0.5, weights=wa, method="inverted_cdf")),
     )
+
+
+def _mean_position(table: NDArray) -> NDArray[np.float64]:
+    ranked = table.sum(axis=1)
+    positions = table @ np.arange(1, table.shape[1] + 1)
+    return np.divide(positions, ranked, out=np.full(ranked.shape, np.nan), where=ranked > 0)
 
 
 def _percent(values: NDArray, base: float) -> NDArray[np.float64]:

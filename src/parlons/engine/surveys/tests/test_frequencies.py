@@ -11,6 +11,7 @@ from parlons.engine.surveys import (
     multiple_choice_frequencies,
     numeric_summary,
     questionnaire_frequencies,
+    ranking_summary,
     single_choice_frequencies,
 )
 
@@ -97,3 +98,18 @@ def test_questionnaire_frequencies_equal_one_question_at_a_time(
         assert result.counts.tolist() == alone.counts.tolist()
         np.testing.assert_allclose(result.weighted, alone.weighted, rtol=1e-12)
         assert (result.base, result.missing) == (alone.base, alone.missing)
+
+
+def test_ranking_summary_counts_positions_and_means() -> None:
+    ranks = np.array([[1, 2, 3], [2, 1, 0], [0, 0, 0], [1, 0, 2]])
+    result = ranking_summary(ranks=ranks, weights=[1.0, 2.0, 5.0, 1.0])
+
+    assert result.counts.tolist() == [[2, 1, 0], [1, 1, 0], [0, 1, 1]]
+    assert (result.base, result.weighted_base) == (3, 4.0)
+    assert result.mean_positions.tolist() == [4 / 3, 1.5, 2.5]
+    assert result.weighted_mean_positions.tolist() == pytest.approx([(1 + 4 + 1) / 4, 4 / 3, 2.5])
+
+
+def test_ranking_position_outside_the_options_is_refused() -> None:
+    with pytest.raises(ValueError, match="outside 1..2"):
+        ranking_summary(ranks=np.array([[1, 3]]))
