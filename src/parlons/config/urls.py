@@ -46,5 +46,6 @@ urlpatterns += i18n_patterns(
     ),
     path("backoffice/", include("parlons.backoffice.urls")),
     *module_patterns("<slug:organisation_slug>/<slug:process_slug>/", "urls"),
+    path("mailbox/", include("parlons.core.notifications.urls")),
     path("", include("parlons.portal.urls")),
 )
