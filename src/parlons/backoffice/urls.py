@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parlons.backoffice import views
+from parlons.backoffice import verifications, views
 
 app_name = "backoffice"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path(org + "members/", views.members, name="members"),
     path(org + "branding/", views.branding, name="branding"),
     path(org + "audit/", views.audit, name="audit"),
+    path(org + "verifications/", verifications.verifications, name="verifications"),
 ]

@@ -39,6 +39,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("account/tokens/", include("parlons.api.account_urls")),
+    path("me/", include("parlons.portal.me_urls")),
     *module_patterns(
         "backoffice/<slug:organisation_slug>/processes/<slug:process_slug>/",
         "backoffice_urls",

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parlons.core.tenancy import ScopedManager
 from parlons.lib.i18n import TranslatedField
+
+RESERVED_SLUGS = {
+    "accounts",
+    "api",
+    "backoffice",
+    "me",
+    "mailbox",
+    "media",
+    "static",
+    "account",
+    "i18n",
+    "django-admin",
+}
+
+
+def not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This address is reserved."))
+
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))
 
@@ -20,7 +40,7 @@ def language_codes() -> list[str]:
 class Organisation(models.Model):
     """A city, NGO, federation, company or coalition that runs processes."""
 
-    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    slug = models.SlugField(_("address"), max_length=60, unique=True, validators=[not_reserved])
     name = models.CharField(_("name"), max_length=120)
     description = TranslatedField(_("description"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)

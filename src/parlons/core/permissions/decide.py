@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -82,15 +82,34 @@ def _can_see(person: Any, process: Process) -> bool:
     return False
 
 
-def _verified_methods(person: Any, organisation: Any, now: datetime) -> set[str]:
-    if not getattr(person, "is_authenticated", False):
-        return set()
+def _missing_verifications(person: Any, instance: ModuleInstance, now: datetime) -> set[str]:
+    """Required methods the person does not hold in force (``age`` also checks its minimum)."""
+    required = instance.required_verifications
     with scopes_disabled():
-        return set(
+        held: dict[str, list[dict]] = {}
+        for method, data in (
             Verification.objects.filter(valid_verifications(now=now), participant=person)
-            .filter(Q(organisation__isnull=True) | Q(organisation=organisation))
-            .values_list("method", flat=True)
-        )
+            .filter(Q(organisation__isnull=True) | Q(organisation=instance.process.organisation))
+            .values_list("method", "data")
+        ):
+            held.setdefault(method, []).append(data)
+    missing = {method for method in required if method not in held}
+    minimum = (required.get("age") or {}).get("min")
+    if (
+        minimum
+        and "age" in held
+        and not any(_age(data.get("birth_date"), now) >= minimum for data in held["age"])
+    ):
+        missing.add("age")
+    return missing
+
+
+def _age(birth_date: str | None, now: datetime) -> int:
+    if not birth_date:
+        return -1
+    born = date.fromisoformat(birth_date)
+    today = now.date()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def decide(
@@ -135,7 +154,7 @@ def decide(
         return _no("role_required")
     required = set(instance.required_verifications)
     if required and authenticated:
-        missing = required - _verified_methods(person, process.organisation, now)
+        missing = _missing_verifications(person, instance, now)
         if missing:
             return _no("verification_required", missing_verifications=tuple(sorted(missing)))
     elif required:

@@ -1,0 +1,111 @@
+"""Back-office: census lists, voting codes, conflicts and revocations."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parlons.core.participants.models import Verification, VerificationConflict
+from parlons.core.participants.services import (
+    do_generate_codes,
+    do_import_census,
+    do_revoke_verification,
+)
+from parlons.core.permissions.access import organiser_required
+
+
+class CensusUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Census or voter list (CSV: identifier, date of birth YYYY-MM-DD)")
+    )
+
+
+class CodesForm(forms.Form):
+    batch = forms.CharField(label=gettext_lazy("Batch name"), max_length=80)
+    count = forms.IntegerField(
+        label=gettext_lazy("Number of codes"), min_value=1, max_value=100_000
+    )
+
+
+def read_census(upload) -> list[tuple[str, str]]:
+    """Rows of (identifier, ISO birth date); a bad line raises with its number."""
+    text = upload.read().decode("utf-8-sig")
+    rows = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or (number == 1 and not parse_date(row[-1].strip() or "x")):
+            continue
+        if len(row) != 2 or parse_date(row[1].strip()) is None:
+            raise ValidationError(
+                _("Line %(n)d: expected an identifier and a date YYYY-MM-DD.") % {"n": number}
+            )
+        rows.append((row[0].strip(), row[1].strip()))
+    return rows
+
+
+@organiser_required("admin")
+def verifications(request, organisation_slug):
+    organisation = request.organisation
+    census = CensusUploadForm(
+        request.POST if "census" in request.POST else None, request.FILES or None
+    )
+    codes = CodesForm(request.POST if "codes" in request.POST else None)
+    if "census" in request.POST and census.is_valid():
+        try:
+            count = do_import_census(
+                organisation=organisation,
+                actor=request.user,
+                rows=read_census(census.cleaned_data["file"]),
+            )
+        except ValidationError as error:
+            census.add_error("file", error)
+        else:
+            messages.success(request, _("%(n)d entries loaded.") % {"n": count})
+            return redirect("backoffice:verifications", organisation_slug)
+    if "codes" in request.POST and codes.is_valid():
+        batch = codes.cleaned_data["batch"]
+        plain = do_generate_codes(
+            organisation=organisation,
+            actor=request.user,
+            batch=batch,
+            count=codes.cleaned_data["count"],
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="codes-{batch}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["batch", "code"])
+        writer.writerows([batch, code] for code in plain)
+        return response
+    if "revoke" in request.POST:
+        verification = get_object_or_404(
+            Verification, pk=request.POST["revoke"], organisation=organisation
+        )
+        do_revoke_verification(
+            verification=verification, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("The verification was revoked."))
+        return redirect("backoffice:verifications", organisation_slug)
+    return render(
+        request,
+        "backoffice/verifications.html",
+        {
+            "census": census,
+            "codes": codes,
+            "conflicts": VerificationConflict.objects.filter(organisation=organisation)
+            .select_related("holder", "claimant")
+            .order_by("-created_at")[:100],
+            "recent": Verification.objects.filter(
+                organisation=organisation, revoked_at__isnull=True
+            )
+            .select_related("participant", "area")
+            .order_by("-verified_at")[:100],
+        },
+    )
