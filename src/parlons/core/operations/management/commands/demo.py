@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from parlons.core.operations.demo import PASSWORD, load_demo
+from parlons.core.operations.demo import PASSWORD, current_totp_code, load_demo
 
 
 class Command(BaseCommand):
@@ -11,7 +11,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
 
-    def handle(self, *args, logins=False, **options):
+    def handle(self, *args, logins=False, code=False, **options):
+        if code:
+            self.stdout.write(current_totp_code())
+            return
         if not logins:
             organisation = load_demo()
             self.stdout.write(f"demo loaded: {organisation.name}")
@@ -20,5 +23,6 @@ class Command(BaseCommand):
             "  organiser   organisatrice@villeneuve.demo\n"
             "  participant habitant@villeneuve.demo\n"
             "  evaluator   evaluateur@villeneuve.demo\n"
-            "  moderator   moderatrice@villeneuve.demo"
+            "  moderator   moderatrice@villeneuve.demo\n"
+            "The organiser's two-factor code: ./run demo --code"
         )
