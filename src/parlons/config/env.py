@@ -7,6 +7,7 @@ reads ``os.environ``.  Half-configured integrations fail loudly at start-up.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -63,6 +64,41 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
 
+def mailers(*, email_url: str, anymail_provider: str, var_dir: Path) -> dict:
+    """Django's ``MAILERS``: SMTP from a URL, a django-anymail provider, or files in var/mail/."""
+    if anymail_provider:
+        if not re.fullmatch(r"[a-z_]+", anymail_provider):
+            raise ImproperlyConfigured(f"ANYMAIL_PROVIDER {anymail_provider!r} is not a name")
+        backend = f"anymail.backends.{anymail_provider}.EmailBackend"
+        return {"default": {"BACKEND": backend, "OPTIONS": {}}}
+    if email_url:
+        mail = urlsplit(email_url)
+        if mail.scheme not in {"smtp", "smtp+tls", "smtps"}:
+            raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtp+tls:// or smtps://")
+        options = {
+            "host": mail.hostname or "localhost",
+            "port": mail.port or 25,
+            "username": unquote(mail.username or ""),
+            "password": unquote(mail.password or ""),
+            "use_tls": mail.scheme == "smtp+tls",
+            "use_ssl": mail.scheme == "smtps",
+            "timeout": 20,
+        }
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": options,
+            }
+        }
+    # Embedded mode: each e-mail is a file in var/mail/, shown to staff at /<lang>/mailbox/.
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(var_dir / "mail")},
+        }
+    }
+
+
 @dataclass(frozen=True)
 class Environment:
     profile: str
@@ -75,8 +111,8 @@ class Environment:
     email_url: str
     default_from_email: str
     site_url: str
-    media_s3_bucket: str
     anymail_provider: str
+    anymail: dict[str, str]
 
     @property
     def production(self) -> bool:
@@ -94,6 +130,11 @@ def read() -> Environment:
         raise ImproperlyConfigured("production needs SECRET_KEY of at least 50 characters")
     if not secret_key:
         secret_key = "embedded-only-not-secret-" + "x" * 40
+    if production and not (os.environ.get("EMAIL_URL") or os.environ.get("ANYMAIL_PROVIDER")):
+        raise ImproperlyConfigured(
+            "production sends real e-mail: set EMAIL_URL (smtp://user:password@host:587, "
+            "smtp+tls://… or smtps://…) or ANYMAIL_PROVIDER (with its ANYMAIL_* settings)"
+        )
     return Environment(
         profile=profile,
         var_dir=var_dir,
@@ -109,6 +150,10 @@ def read() -> Environment:
             "DEFAULT_FROM_EMAIL", "Parlons <no-reply@parlons.localhost>"
         ),
         site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
-        media_s3_bucket=os.environ.get("MEDIA_S3_BUCKET", ""),
         anymail_provider=os.environ.get("ANYMAIL_PROVIDER", ""),
+        anymail={
+            name.removeprefix("ANYMAIL_"): value
+            for name, value in os.environ.items()
+            if name.startswith("ANYMAIL_") and name != "ANYMAIL_PROVIDER"
+        },
     )

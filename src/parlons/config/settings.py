@@ -171,32 +171,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_SUBJECT_PREFIX = "[Parlons] "
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 SERVER_EMAIL = ENV.default_from_email
-if ENV.email_url:
-    from urllib.parse import unquote, urlsplit
-
-    _mail = urlsplit(ENV.email_url)
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _mail.hostname or "localhost",
-                "port": _mail.port or 25,
-                "username": unquote(_mail.username or ""),
-                "password": unquote(_mail.password or ""),
-                "use_tls": _mail.scheme == "smtp+tls",
-                "use_ssl": _mail.scheme == "smtps",
-                "timeout": 20,
-            },
-        }
-    }
-else:
-    # Embedded mode: each e-mail is a file in var/mail/, shown to staff at /<lang>/mailbox/.
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
-        }
-    }
+MAILERS = environment.mailers(
+    email_url=ENV.email_url, anymail_provider=ENV.anymail_provider, var_dir=VAR_DIR
+)
+ANYMAIL = ENV.anymail
 
 # Security baseline.  A strict CSP: no inline scripts or styles, nothing from elsewhere.
 SECURE_CSP = {
@@ -206,14 +184,14 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # embeddable widgets opt out view by view
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if ENV.production:

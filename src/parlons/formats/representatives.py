@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -131,6 +132,7 @@ class Directory:
     representatives: tuple[Representative, ...]
     areas: tuple[Area, ...]
     postcodes: PostcodeLookup | None = field(default=None, compare=False, repr=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def in_areas(self, *, area_ids: Iterable[str]) -> tuple[Representative, ...]:
         """Representatives elected for any of ``area_ids``, in directory order."""
@@ -265,6 +267,8 @@ def _popolo_person(person: Mapping[str, Any], memberships: list[tuple[str, str]]
 
 MAPPABLE = frozenset(f.name for f in fields(Representative)) - {"area_ids", "identifiers"}
 AREA_KEYS = frozenset({"area_id", "area_name"})
+# Loose on purpose: catches placeholders ("No email found"), not every RFC 5322 detail.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def read_representatives_csv(
@@ -283,17 +287,23 @@ def read_representatives_csv(
         )
     if not {"id", "name"} <= set(mapping):
         raise RepresentativesFormatError("the mapping must give columns for 'id' and 'name'")
-    representatives, areas = [], {}
+    representatives, areas, warnings = [], {}, []
     for line, row in _csv_rows(source, delimiter=delimiter, required=mapping.values()):
         values = {key: row[column].strip() for key, column in mapping.items()}
-        if not values["id"]:
-            raise RepresentativesFormatError(f"line {line}: empty id in column {mapping['id']!r}")
+        for key in ("id", "name"):
+            if not values[key]:
+                raise RepresentativesFormatError(f"line {line}: empty {key} in {mapping[key]!r}")
+        if values.get("email") and not EMAIL.fullmatch(values["email"]):
+            warnings.append(
+                f"line {line}: {values['email']!r} is not an e-mail address; left empty"
+            )
+            values["email"] = ""
         area_id, area_name = values.pop("area_id", ""), values.pop("area_name", "")
         if area_id:
             areas.setdefault(area_id, Area(area_id, area_name or area_id))
         representatives.append(Representative(**values, area_ids=(area_id,) if area_id else ()))
     _by_id(representatives, "the file")
-    return Directory(tuple(representatives), tuple(areas.values()))
+    return Directory(tuple(representatives), tuple(areas.values()), warnings=tuple(warnings))
 
 
 def _csv_rows(
@@ -351,6 +361,7 @@ def read_french_deputies(*, deputies: Source, communes: Source, postcodes: Sourc
         area = _french_constituency(row["departementCode"], row["circo"], row["departementNom"])
         areas.setdefault(area.id, area)
         representatives.append(_french_deputy(row, area.id))
+    _by_id(representatives, "the deputies file")
     lookup = _french_postcode_lookup(communes=communes, postcodes=postcodes)
     return Directory(tuple(representatives), tuple(areas.values()), lookup)
 
