@@ -165,9 +165,9 @@ def update_catalogue(
             catalogue.append(entry)
             added += 1
         entry.occurrences = [(name, "") for name in sorted(set(messages[message]))]
-        if "%(" in message.msgid or "%s" in message.msgid:
-            if "python-format" not in entry.flags:
-                entry.flags.append("python-format")
+        formatted = "%(" in message.msgid or "%s" in message.msgid
+        if formatted and "python-format" not in entry.flags:
+            entry.flags.append("python-format")
     path.parent.mkdir(parents=True, exist_ok=True)
     catalogue.save(str(path))
     return added, len(removed)
