@@ -13,7 +13,7 @@ import sys
 
 PURE_COMMANDS = {"pb": "parlons.cli.pb", "opinions": "parlons.cli.opinions"}
 
-ALIASES = {"worker": "db_worker"}
+ALIASES: dict[str, str] = {}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,16 @@ def _bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
 def _list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -113,6 +123,7 @@ class Environment:
     site_url: str
     anymail_provider: str
     anymail: dict[str, str]
+    guest_retention_months: int
 
     @property
     def production(self) -> bool:
@@ -151,6 +162,7 @@ def read() -> Environment:
         ),
         site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
         anymail_provider=os.environ.get("ANYMAIL_PROVIDER", ""),
+        guest_retention_months=_int("GUEST_RETENTION_MONTHS", 6),
         anymail={
             name.removeprefix("ANYMAIL_"): value
             for name, value in os.environ.items()

@@ -213,4 +213,6 @@ LOGGING = {
 PARLONS = {
     # A map tile URL template; empty means no third-party request: maps show a list.
     "MAP_TILE_URL": "",
+    # Guests' e-mail addresses are erased this many months after their process ends.
+    "GUEST_RETENTION_MONTHS": ENV.guest_retention_months,
 }

@@ -13,6 +13,7 @@ from django.views.static import serve
 
 from parlons.api.urls import api
 from parlons.core.registry import registry
+from parlons.portal import guest_views
 
 
 def module_patterns(prefix: str, attribute: str, namespace_prefix: str = "") -> list:
@@ -49,5 +50,6 @@ urlpatterns += i18n_patterns(
     path("backoffice/", include("parlons.backoffice.urls")),
     *module_patterns("<slug:organisation_slug>/<slug:process_slug>/", "urls"),
     path("mailbox/", include("parlons.core.notifications.urls")),
+    path("guest/<str:token>/", guest_views.confirm, name="guest_confirm"),
     path("", include("parlons.portal.urls")),
 )

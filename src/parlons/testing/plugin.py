@@ -21,6 +21,19 @@ def pytest_configure(config) -> None:
     os.environ.setdefault("PARLONS_VAR", "/tmp/parlons-pytest")
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked ``postgres`` run on the PostgreSQL lane and skip, saying so, on SQLite."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL lane of ./test")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _parlons_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,6 +22,7 @@ RESERVED_SLUGS = {
     "account",
     "i18n",
     "django-admin",
+    "guest",
 }
 
 

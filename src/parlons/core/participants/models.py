@@ -214,6 +214,7 @@ class Guest(models.Model):
         "processes.Process", null=True, blank=True, on_delete=models.SET_NULL
     )
     email = models.EmailField()
+    module = models.CharField(max_length=40, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,6 +10,7 @@ from parlons.core.registry.declarations import (
     Capability,
     Exporter,
     ModuleDeclaration,
+    Periodic,
     PersonalData,
 )
 from parlons.core.registry.registry import ModuleRegistry, RegistryError, registry
@@ -20,6 +21,7 @@ __all__ = [
     "Exporter",
     "ModuleDeclaration",
     "ModuleRegistry",
+    "Periodic",
     "PersonalData",
     "RegistryError",
     "registry",

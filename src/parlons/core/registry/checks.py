@@ -11,7 +11,7 @@ from parlons.core.registry.registry import ModuleRegistry, problems, registry
 
 
 def check_modules(app_configs=None, *, modules: ModuleRegistry | None = None, **kwargs):
-    """One error per problem in any declaration: ids ``parlons.E001``..``E006``."""
+    """One error per problem in any declaration: ids ``parlons.E001``..``E007``."""
     errors: list[checks.CheckMessage] = []
     for declaration in modules if modules is not None else registry:
         errors.extend(_check(declaration))
@@ -57,6 +57,13 @@ def _check(declaration) -> list[checks.CheckMessage]:
                 f"{key}.settings_form must be a Django Form class", id="parlons.E005", obj=key
             )
         )
+    for periodic in declaration.periodic:
+        try:
+            import_string(periodic.task).enqueue  # noqa: B018 - a django Task has enqueue
+        except (ImportError, AttributeError) as error:
+            found.append(
+                checks.Error(f"{key}.periodic {periodic.key}: {error}", id="parlons.E007", obj=key)
+            )
     keys = [exporter.key for exporter in declaration.exporters]
     if len(keys) != len(set(keys)):
         found.append(

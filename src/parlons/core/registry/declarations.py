@@ -62,6 +62,18 @@ class Exporter:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Periodic:
+    """A task that runs every ``every`` (a timedelta); ``task`` is its dotted path.
+
+    ``key`` is namespaced by the module (``petitions.counts.aggregate``).
+    """
+
+    key: str
+    every: Any
+    task: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class PersonalData:
     """How a module exports and erases what it holds about one participant.
 
@@ -85,6 +97,9 @@ class ModuleDeclaration:
     the module writes to a sentence with ``%(actor)s`` and ``%(target)s``.
     ``limits(instance=, person=, capability=)`` returns a refusal message or None.
     ``insights`` maps a reader name to a callable used by dashboards and synthesis.
+    ``periodic`` lists tasks that ``parlons worker`` enqueues on schedule.
+    ``guest_confirmed(request=, guest=)`` answers a guest who followed the confirmation
+    link of :func:`parlons.core.participants.guests.do_open_guest` for this module.
     """
 
     key: str
@@ -103,3 +118,5 @@ class ModuleDeclaration:
     personal_data: PersonalData | None = None
     limits: Callable[..., Any] | None = None
     demo: Callable[..., None] | None = None
+    periodic: tuple[Periodic, ...] = ()
+    guest_confirmed: Callable[..., Any] | None = None

@@ -42,6 +42,10 @@ def problems(declaration: ModuleDeclaration) -> list[str]:
         match = AUDIT_CODE.match(code)
         if not match or match["module"] != key:
             found.append(f"{key}: audit code {code!r} must look like '{key}.object.done'")
+    for periodic in declaration.periodic:
+        match = AUDIT_CODE.match(periodic.key)
+        if not match or match["module"] != key:
+            found.append(f"{key}: periodic key {periodic.key!r} must look like '{key}.thing.verb'")
     return found
 
 

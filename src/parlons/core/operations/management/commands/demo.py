@@ -10,6 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+        parser.add_argument(
+            "--code", action="store_true", help="print the organiser's current two-factor code"
+        )
 
     def handle(self, *args, logins=False, code=False, **options):
         if code:
