@@ -32,6 +32,18 @@ def module_patterns(prefix: str, attribute: str, namespace_prefix: str = "") -> 
     return patterns
 
 
+def organisation_patterns() -> list:
+    """Modules' organisation-wide back-office pages, namespaced ``bo_org_<key>``."""
+    return [
+        path(
+            f"backoffice/<slug:organisation_slug>/{d.key}/",
+            include((d.organisation_urls, f"bo_org_{d.key}"), namespace=f"bo_org_{d.key}"),
+        )
+        for d in registry
+        if d.organisation_urls
+    ]
+
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
@@ -47,6 +59,7 @@ urlpatterns += i18n_patterns(
         "backoffice_urls",
         "bo_",
     ),
+    *organisation_patterns(),
     path("backoffice/", include("parlons.backoffice.urls")),
     *module_patterns("<slug:organisation_slug>/<slug:process_slug>/", "urls"),
     path("mailbox/", include("parlons.core.notifications.urls")),

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
+from parlons.core.registry import registry
+
 
 def site(request) -> dict:
     """Language switcher links to the same page in each language, and the organisation."""
@@ -13,6 +15,11 @@ def site(request) -> dict:
     return {
         "site_name": "Parlons",
         "organisation": getattr(request, "organisation", None),
+        "backoffice_menu": [
+            {"label": d.organisation_menu, "url_name": f"bo_org_{d.key}:index"}
+            for d in registry
+            if d.organisation_urls
+        ],
         "language_links": [
             {
                 "code": code,

@@ -11,7 +11,7 @@ from parlons.core.registry.registry import ModuleRegistry, problems, registry
 
 
 def check_modules(app_configs=None, *, modules: ModuleRegistry | None = None, **kwargs):
-    """One error per problem in any declaration: ids ``parlons.E001``..``E007``."""
+    """One error per problem in any declaration: ids ``parlons.E001``..``E008``."""
     errors: list[checks.CheckMessage] = []
     for declaration in modules if modules is not None else registry:
         errors.extend(_check(declaration))
@@ -30,7 +30,7 @@ def _check(declaration) -> list[checks.CheckMessage]:
                 obj=key,
             )
         )
-    for attribute in ("urls", "backoffice_urls"):
+    for attribute in ("urls", "backoffice_urls", "organisation_urls"):
         dotted = getattr(declaration, attribute)
         if dotted:
             try:
@@ -64,6 +64,14 @@ def _check(declaration) -> list[checks.CheckMessage]:
             found.append(
                 checks.Error(f"{key}.periodic {periodic.key}: {error}", id="parlons.E007", obj=key)
             )
+    if bool(declaration.organisation_urls) != bool(declaration.organisation_menu):
+        found.append(
+            checks.Error(
+                f"{key}: organisation_urls and organisation_menu go together",
+                id="parlons.E008",
+                obj=key,
+            )
+        )
     keys = [exporter.key for exporter in declaration.exporters]
     if len(keys) != len(set(keys)):
         found.append(

@@ -111,6 +111,8 @@ class ModuleDeclaration:
     settings_form: type | None = None
     urls: str | None = None
     backoffice_urls: str | None = None
+    organisation_urls: str | None = None
+    organisation_menu: Any = ""
     api_router: str | None = None
     exporters: tuple[Exporter, ...] = ()
     insights: Mapping[str, Callable[..., Any]] = field(default_factory=dict)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django import forms
 from django.core.management import call_command
 
-from parlons.core.registry import Exporter, ModuleDeclaration, ModuleRegistry, RegistryError
+from parlons.core.registry import (
+    Exporter,
+    ModuleDeclaration,
+    ModuleRegistry,
+    Periodic,
+    RegistryError,
+)
 from parlons.core.registry.checks import check_modules
 
 
@@ -79,6 +87,23 @@ def test_checks_pass_for_the_real_pages_module():
             "parlons.E006",
         ),
         ({"capabilities": ("show", "fly")}, "parlons.E001"),
+        (
+            {"periodic": (Periodic(key="pages.x.run", every=timedelta(1), task="nope.task"),)},
+            "parlons.E007",
+        ),
+        (
+            {
+                "periodic": (
+                    Periodic(
+                        key="other.x.run",
+                        every=timedelta(1),
+                        task="parlons.core.participants.tasks.erase_expired_guests",
+                    ),
+                )
+            },
+            "parlons.E001",
+        ),
+        ({"organisation_urls": "parlons.modules.pages.urls"}, "parlons.E008"),
     ],
 )
 def test_system_checks_name_each_problem(fields, error_id):
