@@ -59,3 +59,31 @@ def _parlons_clear_cache():
 
     cache.clear()
     yield
+
+
+def _redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on a real Redis (database 15, flushed), as in production.
+
+    Skips, saying why, where no Redis answers at ``TEST_REDIS_URL``.
+    """
+    import redis
+
+    url = _redis_url()
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+    except redis.exceptions.RedisError:
+        pytest.skip(f"needs Redis at {url} (production's cache and rate limits)")
+    client.flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    from django.core.cache import cache
+
+    yield cache
+    client.flushdb()
