@@ -1,8 +1,6 @@
 """The idea box's API router (``/api/v1/ideas/``): ideas, comments and supports as open
 data, paginated and filtered, participants pseudonymised."""
 
-from __future__ import annotations
-
 import re
 from datetime import datetime
 from typing import Any, Literal

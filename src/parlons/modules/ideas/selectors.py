@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +17,9 @@ from parlons.core.processes.models import ModuleInstance
 from parlons.modules.ideas.models import Idea, Status
 
 ORDERS = ("random", "newest", "oldest", "supported", "commented")
-# Random order without sorting by RANDOM(): a multiplicative hash of the pk, offset by the
-# visitor's seed, modulo a prime.  The same seed gives the same order on every page.
-HASH_MULTIPLIER = 2654435761
+# Random order without sorting by RANDOM(): the pk times a multiplier drawn from the
+# visitor's seed, modulo a prime (a different permutation for each multiplier).  The same
+# seed gives the same order on every page.
 HASH_PRIME = 4294967291
 MAX_SEED = HASH_PRIME - 1
 _STOP = {
@@ -113,6 +114,13 @@ class IdeaFilters:
     seed: int = 0
 
 
+def multiplier(seed: int) -> int:
+    """A multiplier in [1, HASH_PRIME - 1] spread from any seed (12345 and 12346 give
+    unrelated orders)."""
+    digest = hashlib.sha256(f"parlons-ideas-order:{seed}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % (HASH_PRIME - 1) + 1
+
+
 def new_seed() -> int:
     return random.SystemRandom().randrange(1, MAX_SEED)
 
@@ -134,7 +142,7 @@ def _ordered(queryset: QuerySet[Idea], filters: IdeaFilters) -> QuerySet[Idea]:
     if filters.order == "commented":
         return queryset.order_by("-comment_count", "-created_at", "-pk")
     shuffled = ExpressionWrapper(
-        (F("id") * HASH_MULTIPLIER + filters.seed) % HASH_PRIME, output_field=BigIntegerField()
+        (F("id") * multiplier(filters.seed)) % HASH_PRIME, output_field=BigIntegerField()
     )
     return queryset.annotate(shuffle=shuffled).order_by("shuffle", "pk")
 
