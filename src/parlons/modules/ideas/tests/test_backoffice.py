@@ -44,7 +44,7 @@ def test_evaluators_filter_and_change_statuses_in_bulk(
 ):
     green = make_category(idea_box, "vert")
     ideas = [make_idea(idea_box, category=green) for _ in range(3)]
-    other = make_idea(idea_box, title="Hors catégorie")
+    make_idea(idea_box, title="Hors catégorie")
     supporter = make_participant(language="de")
     do_support(person=supporter, obj=ideas[0])
     evaluator = make_member(idea_box.organisation, "evaluator")
