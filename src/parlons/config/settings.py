@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "parlons.core.notifications",
     # modules
     "parlons.modules.pages",
+    "parlons.modules.surveys",
     # shells
     "parlons.portal",
     "parlons.backoffice",
