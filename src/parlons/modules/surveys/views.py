@@ -209,7 +209,7 @@ def _render_page(request, questionnaire, current, pages, answers, posted, errors
             total=len(pages),
             first=position == 0,
             last=last,
-            errors=errors,
+            general_error=errors.get("__all__", ""),
             error_count=len(errors),
             ask_email=last and questionnaire.confirm_guests and not request.user.is_authenticated,
             guest_email=(posted or {}).get("guest_email", ""),
