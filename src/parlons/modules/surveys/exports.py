@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from parlons.core.tenancy import scope
 from parlons.formats.tabular import Sheet, iter_csv, iter_xlsx
 from parlons.lib.i18n import pick
 from parlons.modules.surveys.definition import MATRIX, OTHER, TEXT_TYPES, choice_labels, iter_questions
@@ -154,16 +155,20 @@ def response_rows(*, questionnaire, labels: bool, language: str, chunk: int = 20
     quiz = questionnaire.is_quiz
     readers = [c.read for c in found]
 
+    organisation = questionnaire.instance.process.organisation
+
     def rows() -> Iterator[list]:
-        query = counted_responses(questionnaire).order_by("pk").values_list(
-            "pk", "origin", "submitted_at", "language", "score", "answers"
-        )
-        for pk, origin, submitted, lang, score, answers in query.iterator(chunk_size=chunk):
-            row = [pk, origin, submitted.replace(microsecond=0, tzinfo=None) if submitted else None, lang]
-            if quiz:
-                row.append(score)
-            row.extend(read(answers, labels) for read in readers)
-            yield row
+        # A streamed body is read after the view returned: take the organisation's scope here.
+        with scope(organisation=organisation):
+            query = counted_responses(questionnaire).order_by("pk").values_list(
+                "pk", "origin", "submitted_at", "language", "score", "answers"
+            )
+            for pk, origin, submitted, lang, score, answers in query.iterator(chunk_size=chunk):
+                row = [pk, origin, submitted.replace(microsecond=0, tzinfo=None) if submitted else None, lang]
+                if quiz:
+                    row.append(score)
+                row.extend(read(answers, labels) for read in readers)
+                yield row
 
     return header, rows()
 

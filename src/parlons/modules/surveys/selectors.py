@@ -98,7 +98,7 @@ def load_response_data(*, questionnaire: Questionnaire) -> ResponseData:
         recode_responses(questionnaire=questionnaire)
     plan = Layout.of(questionnaire.definition)
     code_rows, number_rows, days, origins, people, scores = [], [], [], [], [], []
-    for codes, numbers, day, origin, person, score in rows.order_by().values_list(
+    for codes, numbers, day, origin, person, score in rows.order_by("pk").values_list(
         "codes", "numbers", "day", "origin", "participant_id", "score"
     ):
         code_rows.append(codes)

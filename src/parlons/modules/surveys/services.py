@@ -211,7 +211,10 @@ def check_submission(*, questionnaire: Questionnaire, answers: Mapping[str, Any]
                 kept[f"{key}.{OTHER}"] = other
     if problems:
         error = ValidationError(
-            [f"{_question_name(definition, key)}: {message}" for key, message in problems.items()]
+            [
+                _("%(question)s: %(problem)s") % {"question": _question_name(definition, key), "problem": message}
+                for key, message in problems.items()
+            ]
         )
         error.by_question = problems
         raise error

@@ -135,11 +135,12 @@ def test_save_and_resume_for_a_guest(client, make_questionnaire):
     assert "Reprendre mes réponses" in other.get(url(questionnaire)).content.decode()
 
 
-def test_a_guest_confirms_by_e_mail_and_only_then_counts(client, make_questionnaire):
+def test_a_guest_confirms_by_e_mail_and_only_then_counts(client, make_questionnaire, django_capture_on_commit_callbacks):
     questionnaire = make_questionnaire(guests=True, confirm_guests=True)
     page = url(questionnaire, "page", lang="de", page_key="p1")
     assert "Ihre E-Mail-Adresse" in client.get(page).content.decode()
-    client.post(page, {"q-mode": "2", "guest_email": "Ana@Example.org", "next": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, {"q-mode": "2", "guest_email": "Ana@Example.org", "next": "1"})
     response = Response.objects.get()
     assert (response.confirmed, response.guest.email) == (False, "ana@example.org")
     [sent] = mail.outbox
