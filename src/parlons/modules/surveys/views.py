@@ -197,6 +197,11 @@ def _render_page(request, questionnaire, current, pages, answers, posted, errors
         for q in visible_questions(current, answers)
     ]
     last = position == len(pages) - 1
+    here = {q["key"] for q in current["questions"]}
+    later = questionnaire.definition["pages"][[p["key"] for p in questionnaire.definition["pages"]].index(current["key"]) + 1 :]
+    maybe_more = last and any(
+        rule["question"] in here for p in later for rule in (p.get("condition") or {}).get("rules", [])
+    )
     return render(
         request,
         "surveys/page.html",
@@ -209,6 +214,7 @@ def _render_page(request, questionnaire, current, pages, answers, posted, errors
             total=len(pages),
             first=position == 0,
             last=last,
+            maybe_more=maybe_more,
             general_error=errors.get("__all__", ""),
             error_count=len(errors),
             ask_email=last and questionnaire.confirm_guests and not request.user.is_authenticated,
