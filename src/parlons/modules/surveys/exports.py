@@ -210,11 +210,11 @@ def spss_syntax(*, questionnaire, language: str) -> str:
     lines = ["* Parlons questionnaire codebook: run after reading the CSV export (codes).", "VARIABLE LABELS"]
     lines += [f"  {c.name} {quote(c.label)}" for c in found]
     lines[-1] += "."
-    labelled = [c for c in found if c.values and all(isinstance(v, int) for v, _l in c.values)]
+    labelled = [c for c in found if any(isinstance(v, int) for v, _l in c.values)]
     if labelled:
         lines.append("VALUE LABELS")
         for index, column in enumerate(labelled):
-            pairs = " ".join(f"{v} {quote(label)}" for v, label in column.values)
+            pairs = " ".join(f"{v} {quote(label)}" for v, label in column.values if isinstance(v, int))
             lines.append(f"  {'/' if index else ''}{column.name} {pairs}")
         lines[-1] += "."
     lines.append("EXECUTE.")
