@@ -80,13 +80,32 @@ def definition() -> dict:
 
     questions = []
     for i in range(1, SINGLE + 1):
-        questions.append({"key": f"s{i}", "type": "single", "text": label(f"Question {i}"),
-                          "options": [{"code": c, "label": label(f"Option {c}")} for c in range(1, 6)]})
+        questions.append(
+            {
+                "key": f"s{i}",
+                "type": "single",
+                "text": label(f"Question {i}"),
+                "options": [{"code": c, "label": label(f"Option {c}")} for c in range(1, 6)],
+            }
+        )
     for i in range(1, SCALES + 1):
-        questions.append({"key": f"k{i}", "type": "scale", "text": label(f"Scale {i}"), "scale": {"min": 1, "max": 5}})
+        questions.append(
+            {
+                "key": f"k{i}",
+                "type": "scale",
+                "text": label(f"Scale {i}"),
+                "scale": {"min": 1, "max": 5},
+            }
+        )
     for i in range(1, MULTIPLE + 1):
-        questions.append({"key": f"m{i}", "type": "multiple", "text": label(f"Multiple {i}"),
-                          "options": [{"code": c, "label": label(f"Choice {c}")} for c in range(1, 7)]})
+        questions.append(
+            {
+                "key": f"m{i}",
+                "type": "multiple",
+                "text": label(f"Multiple {i}"),
+                "options": [{"code": c, "label": label(f"Choice {c}")} for c in range(1, 7)],
+            }
+        )
     for i in range(1, NUMBERS + 1):
         questions.append({"key": f"n{i}", "type": "number", "text": label(f"Number {i}")})
     return {"sections": [], "pages": [{"key": "p1", "questions": questions}]}
@@ -128,8 +147,18 @@ def load(questionnaire: Questionnaire, frame: pd.DataFrame) -> None:
             elif value is not None and value == value:
                 answers[key] = int(value) if key[0] in "sk" else float(value)
         codes, numbers = encode(plan=plan, answers=answers)
-        batch.append(Response(questionnaire=questionnaire, status="complete", answers=answers, codes=codes,
-                              numbers=numbers, fingerprint=questionnaire.fingerprint, submitted_at=now, day=day))
+        batch.append(
+            Response(
+                questionnaire=questionnaire,
+                status="complete",
+                answers=answers,
+                codes=codes,
+                numbers=numbers,
+                fingerprint=questionnaire.fingerprint,
+                submitted_at=now,
+                day=day,
+            )
+        )
         if len(batch) == 5000:
             Response.objects.bulk_create(batch)
             batch.clear()
@@ -202,8 +231,12 @@ def main() -> None:
         Organisation.objects.filter(slug="bench").delete()
         organisation = Organisation.objects.create(slug="bench", name="Bench")
         process = Process.objects.create(organisation=organisation, slug="p", title={"fr": "P"})
-        small = ModuleInstance.objects.create(process=process, module="surveys", slug="small", title={"fr": "S"})
-        big = ModuleInstance.objects.create(process=process, module="surveys", slug="big", title={"fr": "B"})
+        small = ModuleInstance.objects.create(
+            process=process, module="surveys", slug="small", title={"fr": "S"}
+        )
+        big = ModuleInstance.objects.create(
+            process=process, module="surveys", slug="big", title={"fr": "B"}
+        )
         frame = synthetic_answers(n)
         questionnaires = {}
         for instance, rows in ((small, frame.iloc[: n // 5]), (big, frame)):
@@ -211,11 +244,14 @@ def main() -> None:
             do_save_definition(questionnaire=questionnaire, definition=definition(), actor=None)
             start = time.perf_counter()
             load(questionnaire, rows)
-            print(f"loaded {len(rows):,} responses in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+            print(
+                f"loaded {len(rows):,} responses in {time.perf_counter() - start:.1f} s",
+                file=sys.stderr,
+            )
             questionnaires[instance.slug] = questionnaire
-        analyst = Participant.objects.filter(email="analyst@bench.example").first() or Participant.objects.create_user(
-            "analyst@bench.example", "bench-password"
-        )
+        analyst = Participant.objects.filter(
+            email="analyst@bench.example"
+        ).first() or Participant.objects.create_user("analyst@bench.example", "bench-password")
         Member.objects.get_or_create(organisation=organisation, participant=analyst, role="analyst")
     client = Client()
     client.force_login(analyst)
@@ -238,26 +274,48 @@ def main() -> None:
     ours_cross_page = best_of(lambda: page(cross_url))
     ours_cross = best_of(lambda: cross_only(big_q))
     peer_cross = best_of(lambda: pd.crosstab(in_memory["s1"], in_memory["s2"], normalize="index"))
-    peer_cross_db = best_of(lambda: pd.crosstab(*(lambda f: (f["s1"], f["s2"]))(pandas_from_database(big_q)), normalize="index"))
-    rows.append(("results page with a cross-tab vs pandas read_sql + counts + crosstab", ours_cross_page, peer_db + peer_cross))
-    rows.append(("cross-tab 5×5 alone, loading the responses vs pandas read_sql + crosstab", ours_cross, peer_cross_db))
+    peer_cross_db = best_of(
+        lambda: pd.crosstab(
+            *(lambda f: (f["s1"], f["s2"]))(pandas_from_database(big_q)), normalize="index"
+        )
+    )
+    rows.append(
+        (
+            "results page with a cross-tab vs pandas read_sql + counts + crosstab",
+            ours_cross_page,
+            peer_db + peer_cross,
+        )
+    )
+    rows.append(
+        (
+            "cross-tab 5×5 alone, loading the responses vs pandas read_sql + crosstab",
+            ours_cross,
+            peer_cross_db,
+        )
+    )
     ours_csv = best_of(lambda: drain(client.get(base.format("big") + "export/csv-codes/")))
     peer_csv = best_of(lambda: in_memory.to_csv(io.StringIO(), index=False))
-    rows.append(("CSV export, streamed over HTTP vs DataFrame.to_csv in memory", ours_csv, peer_csv))
+    rows.append(
+        ("CSV export, streamed over HTTP vs DataFrame.to_csv in memory", ours_csv, peer_csv)
+    )
 
     print(f"\n{n:,} responses × 30 questions, database: {connection.vendor}\n")
     print("| measurement | ours (ms) | pandas (ms) | ratio |")
     print("|---|---:|---:|---:|")
     for name, mine, theirs in rows:
         print(f"| {name} | {mine * 1000:.0f} | {theirs * 1000:.0f} | {mine / theirs:.2f} |")
-    small_time, small_peak, small_size = export_peak(client, base.format("small") + "export/csv-codes/")
+    small_time, small_peak, small_size = export_peak(
+        client, base.format("small") + "export/csv-codes/"
+    )
     big_time, big_peak, big_size = export_peak(client, base.format("big") + "export/csv-codes/")
     print("\n| CSV export | responses | bytes | seconds | peak traced memory (MB) |")
     print("|---|---:|---:|---:|---:|")
     print(f"| small | {n // 5:,} | {small_size:,} | {small_time:.2f} | {small_peak / 2**20:.1f} |")
     print(f"| big | {n:,} | {big_size:,} | {big_time:.2f} | {big_peak / 2**20:.1f} |")
     frame_bytes = in_memory.memory_usage(deep=True).sum()
-    print(f"\n(the pandas DataFrame of the {n:,} responses alone takes {frame_bytes / 2**20:.0f} MB)")
+    print(
+        f"\n(the pandas DataFrame of the {n:,} responses alone takes {frame_bytes / 2**20:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -54,7 +54,9 @@ def _questionnaire(request, organisation: str, process: str, instance: str):
     org = Organisation.objects.filter(slug=organisation).first()
     if org is None:
         raise Http404
-    return org, lambda: access_questionnaire(person=request.user, process_slug=process, instance_slug=instance)
+    return org, lambda: access_questionnaire(
+        person=request.user, process_slug=process, instance_slug=instance
+    )
 
 
 @router.get("/{organisation}/{process}/{instance}", response=QuestionnaireOut)
@@ -68,7 +70,13 @@ def get_questionnaire(request, organisation: str, process: str, instance: str):
             definition = {
                 **definition,
                 "pages": [
-                    {**p, "questions": [{k: v for k, v in q.items() if k not in ("correct", "explanation")} for q in p["questions"]]}
+                    {
+                        **p,
+                        "questions": [
+                            {k: v for k, v in q.items() if k not in ("correct", "explanation")}
+                            for q in p["questions"]
+                        ],
+                    }
                     for p in definition["pages"]
                 ],
             }
@@ -94,7 +102,9 @@ def get_results(request, organisation: str, process: str, instance: str):
             raise Http404
         data = load_response_data(questionnaire=questionnaire)
         minimum = questionnaire.min_cell_size
-        results = question_results(questionnaire=questionnaire, data=data, minimum=minimum, charts=False, public=True)
+        results = question_results(
+            questionnaire=questionnaire, data=data, minimum=minimum, charts=False, public=True
+        )
     return {
         "instance": questionnaire.instance.slug,
         "responses": len(data) if len(data) >= minimum else None,
@@ -106,7 +116,14 @@ def get_results(request, organisation: str, process: str, instance: str):
                 "text": r.text,
                 "answered": r.answered if r.answered >= minimum else 0,
                 "tables": [
-                    {"title": t.title, "base": t.base, "choices": [{"label": row.label, "count": row.count, "percent": row.percent} for row in t.rows]}
+                    {
+                        "title": t.title,
+                        "base": t.base,
+                        "choices": [
+                            {"label": row.label, "count": row.count, "percent": row.percent}
+                            for row in t.rows
+                        ],
+                    }
                     for t in r.tables
                 ],
             }

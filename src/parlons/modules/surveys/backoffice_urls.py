@@ -9,7 +9,11 @@ urlpatterns = [
     path("pages/new/", bo.page_edit, name="page_create"),
     path("pages/<slug:page_key>/", bo.page_edit, name="page_edit"),
     path("pages/<slug:page_key>/questions/new/", bo.question_edit, name="question_create"),
-    path("pages/<slug:page_key>/questions/<slug:question_key>/", bo.question_edit, name="question_edit"),
+    path(
+        "pages/<slug:page_key>/questions/<slug:question_key>/",
+        bo.question_edit,
+        name="question_edit",
+    ),
     path("preview/", bo.preview, name="preview"),
     path("duplicate/", bo.duplicate, name="duplicate"),
     path("definition.json", bo.definition_json, name="definition_json"),

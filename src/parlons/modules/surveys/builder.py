@@ -15,9 +15,14 @@ from parlons.modules.surveys.definition import MATRIX, WITH_OPTIONS
 
 def lines_by_language(texts: dict[str, str]) -> list[dict[str, str]]:
     """One translated label per line: line i of each language's text is option i."""
-    split = {code: [line.strip() for line in text.splitlines() if line.strip()] for code, text in texts.items()}
+    split = {
+        code: [line.strip() for line in text.splitlines() if line.strip()]
+        for code, text in texts.items()
+    }
     count = max((len(lines) for lines in split.values()), default=0)
-    return [{code: lines[i] for code, lines in split.items() if i < len(lines)} for i in range(count)]
+    return [
+        {code: lines[i] for code, lines in split.items() if i < len(lines)} for i in range(count)
+    ]
 
 
 def labels_as_lines(items: list[dict], languages: list[str]) -> dict[str, str]:
@@ -52,7 +57,8 @@ def question_from_form(*, data: dict, existing: dict | None, areas: list[tuple[s
     if kind in WITH_OPTIONS:
         if kind in ("area", "location") and not option_labels:
             question["options"] = [
-                {"code": i, "label": name, "area": code} for i, (code, name) in enumerate(areas, start=1)
+                {"code": i, "label": name, "area": code}
+                for i, (code, name) in enumerate(areas, start=1)
             ]
         else:
             question["options"] = _with_codes(option_labels, existing.get("options", []))
@@ -61,7 +67,9 @@ def question_from_form(*, data: dict, existing: dict | None, areas: list[tuple[s
         question["other"] = data.get("other", False)
     if kind in MATRIX:
         question["columns"] = _with_codes(option_labels, existing.get("columns", []))
-        question["rows"] = _with_codes(lines_by_language(data.get("rows") or {}), existing.get("rows", []))
+        question["rows"] = _with_codes(
+            lines_by_language(data.get("rows") or {}), existing.get("rows", [])
+        )
     if kind == "scale":
         low = data.get("scale_min") if data.get("scale_min") is not None else 1
         high = data.get("scale_max") if data.get("scale_max") is not None else 5
@@ -72,10 +80,22 @@ def question_from_form(*, data: dict, existing: dict | None, areas: list[tuple[s
             labels[str(high)] = data["scale_high"]
         question["scale"] = {"min": low, "max": high, "labels": labels}
     if kind == "number":
-        question.update(minimum=data.get("minimum"), maximum=data.get("maximum"), integer=data.get("integer", False))
-    correct = [int(c) if c.strip().isdigit() else c.strip() for c in (data.get("correct") or "").split(",") if c.strip()]
+        question.update(
+            minimum=data.get("minimum"),
+            maximum=data.get("maximum"),
+            integer=data.get("integer", False),
+        )
+    correct = [
+        int(c) if c.strip().isdigit() else c.strip()
+        for c in (data.get("correct") or "").split(",")
+        if c.strip()
+    ]
     if correct:
-        question.update(correct=correct, explanation=data.get("explanation") or {}, points=data.get("points") or 1)
+        question.update(
+            correct=correct,
+            explanation=data.get("explanation") or {},
+            points=data.get("points") or 1,
+        )
     return question
 
 
@@ -94,7 +114,11 @@ def form_initial(question: dict, languages: list[str]) -> tuple[dict, dict]:
         "correct": ",".join(str(c) for c in question.get("correct", [])),
         "points": question.get("points", 1),
     }
-    texts = {"text": question["text"], "help": question.get("help", {}), "explanation": question.get("explanation", {})}
+    texts = {
+        "text": question["text"],
+        "help": question.get("help", {}),
+        "explanation": question.get("explanation", {}),
+    }
     if kind in MATRIX:
         texts["options"] = labels_as_lines(question["columns"], languages)
         texts["rows"] = labels_as_lines(question["rows"], languages)

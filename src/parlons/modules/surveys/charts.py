@@ -23,7 +23,9 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart(*, title: str, labels: Sequence[str], percentages: Sequence[float | None]) -> SafeString:
+def bar_chart(
+    *, title: str, labels: Sequence[str], percentages: Sequence[float | None]
+) -> SafeString:
     """Horizontal bars, one per option, with the percentage written at the end of each."""
     number = next(_ids)
     row = 38
@@ -35,7 +37,9 @@ def bar_chart(*, title: str, labels: Sequence[str], percentages: Sequence[float 
     ]
     for index, (label, value) in enumerate(zip(labels, percentages, strict=True)):
         y = index * row
-        parts.append(f'<text x="0" y="{y + 13}" font-size="13" fill="{INK}">{escape(_short(label))}</text>')
+        parts.append(
+            f'<text x="0" y="{y + 13}" font-size="13" fill="{INK}">{escape(_short(label))}</text>'
+        )
         if value is None or value != value:
             parts.append(f'<text x="0" y="{y + 31}" font-size="12" fill="{INK}">–</text>')
             continue
@@ -68,7 +72,9 @@ def timeline_chart(*, title: str, labels: Sequence[str], counts: Sequence[int]) 
                 f'height="{bar:.1f}" fill="{BAR}"/>'
             )
     if labels:
-        parts.append(f'<text x="0" y="{base + 20}" font-size="12" fill="{INK}">{escape(labels[0])}</text>')
+        parts.append(
+            f'<text x="0" y="{base + 20}" font-size="12" fill="{INK}">{escape(labels[0])}</text>'
+        )
         parts.append(
             f'<text x="{WIDTH}" y="{base + 20}" font-size="12" fill="{INK}" text-anchor="end">'
             f"{escape(labels[-1])}</text>"

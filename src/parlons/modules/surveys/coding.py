@@ -37,7 +37,11 @@ class Layout:
         questions = {q["key"]: q for _p, q in iter_questions(definition)}
         index = {}
         for key, q in questions.items():
-            pairs = choice_labels(q) if q["type"] not in ("ranking", "location") else q.get("options", [])
+            pairs = (
+                choice_labels(q)
+                if q["type"] not in ("ranking", "location")
+                else q.get("options", [])
+            )
             if q["type"] in ("ranking", "location"):
                 index[key] = {o["code"]: i for i, o in enumerate(pairs)}
             else:
@@ -71,7 +75,11 @@ def _code(slot: Slot, plan: Layout, value: Any) -> int:
     if slot.kind == "rank":
         return value.index(slot.part) + 1 if slot.part in value else 0
     if slot.part == "area":
-        return index.get(value.get("area"), NOT_ANSWERED) if isinstance(value, Mapping) else NOT_ANSWERED
+        return (
+            index.get(value.get("area"), NOT_ANSWERED)
+            if isinstance(value, Mapping)
+            else NOT_ANSWERED
+        )
     if slot.part is not None:  # a matrix row
         value = value.get(str(slot.part)) if isinstance(value, Mapping) else None
         if value in (None, []):

@@ -169,7 +169,9 @@ def _unique(keys: list[str], what: str, problems: _Problems) -> None:
     seen = set()
     for key in keys:
         if key in seen:
-            problems.add(_("The %(what)s key “%(key)s” is used twice.") % {"what": what, "key": key})
+            problems.add(
+                _("The %(what)s key “%(key)s” is used twice.") % {"what": what, "key": key}
+            )
         seen.add(key)
 
 
@@ -188,7 +190,10 @@ def _key(value: Any, what: str, problems: _Problems) -> str:
 
 def _clean_section(section: Any, problems: _Problems) -> dict:
     section = section if isinstance(section, Mapping) else {}
-    return {"key": _key(section.get("key"), _("section"), problems), "title": texts(section.get("title"))}
+    return {
+        "key": _key(section.get("key"), _("section"), problems),
+        "title": texts(section.get("title")),
+    }
 
 
 def _clean_page(page: Any, problems: _Problems, sections: set[str]) -> dict:
@@ -325,9 +330,7 @@ def _clean_quiz(question: Mapping, clean: dict, problems: _Problems) -> None:
     correct = correct if isinstance(correct, list) else [correct]
     allowed = set(option_codes(clean))
     if not correct or any(c not in allowed for c in correct):
-        problems.add(
-            _("The correct answer of “%(key)s” is not one of its options.") % {"key": key}
-        )
+        problems.add(_("The correct answer of “%(key)s” is not one of its options.") % {"key": key})
     clean["correct"] = correct
     clean["explanation"] = texts(question.get("explanation"))
     clean["points"] = max(1, int(question.get("points") or 1))
@@ -345,7 +348,11 @@ def _clean_condition(condition: Any, owner: str, problems: _Problems) -> dict | 
             problems.add(_("The condition on “%(key)s” is not valid.") % {"key": owner})
             continue
         rules.append(
-            {"question": str(rule.get("question") or ""), "op": rule["op"], "value": rule.get("value")}
+            {
+                "question": str(rule.get("question") or ""),
+                "op": rule["op"],
+                "value": rule.get("value"),
+            }
         )
     return {"mode": condition.get("mode", "all"), "rules": rules} if rules else None
 
@@ -353,9 +360,11 @@ def _clean_condition(condition: Any, owner: str, problems: _Problems) -> dict | 
 def _check_conditions(definition: dict, problems: _Problems) -> None:
     """Conditions name known questions, values they accept, earlier pages; no cycle."""
     questions = questions_by_key(definition)
-    page_of = {q["key"]: index for index, page in enumerate(definition["pages"]) for q in page["questions"]}
+    page_of = {
+        q["key"]: index for index, page in enumerate(definition["pages"]) for q in page["questions"]
+    }
     graph: dict[str, list[str]] = {}
-    for index, page in enumerate(definition["pages"]):
+    for page in definition["pages"]:
         page_node = f"page:{page['key']}"
         graph[page_node] = [r["question"] for r in (page["condition"] or {}).get("rules", [])]
         for question in page["questions"]:
@@ -365,7 +374,9 @@ def _check_conditions(definition: dict, problems: _Problems) -> None:
     if cycle:
         names = " → ".join(node.replace("page:", _("page") + " ") for node in cycle)
         problems.add(
-            _("The display conditions form a cycle (%(cycle)s): no order of pages can satisfy them.")
+            _(
+                "The display conditions form a cycle (%(cycle)s): no order of pages can satisfy them."
+            )
             % {"cycle": names}
         )
         return
@@ -396,7 +407,9 @@ def _check_rule(rule, owner, position, is_page, questions, page_of, problems) ->
     kind = target["type"]
     op = rule["op"]
     numeric = kind in {"number", "scale"}
-    allowed_ops = (CHOICE_OPS | NUMBER_OPS) if kind == "scale" else NUMBER_OPS if numeric else CHOICE_OPS
+    allowed_ops = (
+        (CHOICE_OPS | NUMBER_OPS) if kind == "scale" else NUMBER_OPS if numeric else CHOICE_OPS
+    )
     if kind in TEXT_TYPES | {"file", "date", "location"} | MATRIX | {"ranking"}:
         allowed_ops = {"answered", "not_answered"}
     if op not in allowed_ops:
@@ -525,7 +538,9 @@ def layout(definition: Mapping) -> tuple[list[Slot], list[Slot]]:
         elif kind in MATRIX:
             slot_kind = "code" if kind == "matrix_single" else "mask"
             size = len(q["columns"])
-            codes += [Slot(f"{key}.{r['code']}", key, slot_kind, size, r["code"]) for r in q["rows"]]
+            codes += [
+                Slot(f"{key}.{r['code']}", key, slot_kind, size, r["code"]) for r in q["rows"]
+            ]
         elif kind in TEXT_TYPES or kind == "file":
             codes.append(Slot(key, key, "answered", 1))
         elif kind in ("number", "date"):
@@ -533,7 +548,10 @@ def layout(definition: Mapping) -> tuple[list[Slot], list[Slot]]:
         elif kind == "location":
             if q["options"]:
                 codes.append(Slot(f"{key}.area", key, "code", len(q["options"]), "area"))
-            numbers += [Slot(f"{key}.lat", key, "number", 0, "lat"), Slot(f"{key}.lon", key, "number", 0, "lon")]
+            numbers += [
+                Slot(f"{key}.lat", key, "number", 0, "lat"),
+                Slot(f"{key}.lon", key, "number", 0, "lon"),
+            ]
     return codes, numbers
 
 

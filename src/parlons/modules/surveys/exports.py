@@ -18,7 +18,13 @@ from typing import Any
 from parlons.core.tenancy import scope
 from parlons.formats.tabular import Sheet, iter_csv, iter_xlsx
 from parlons.lib.i18n import pick
-from parlons.modules.surveys.definition import MATRIX, OTHER, TEXT_TYPES, choice_labels, iter_questions
+from parlons.modules.surveys.definition import (
+    MATRIX,
+    OTHER,
+    TEXT_TYPES,
+    choice_labels,
+    iter_questions,
+)
 from parlons.modules.surveys.selectors import counted_responses
 
 META = ["response_id", "origin", "submitted_at", "language"]
@@ -42,7 +48,10 @@ def columns(*, questionnaire, language: str) -> list[Column]:
 
 
 def _names(question, language) -> dict:
-    return {code: pick(label, language=language) if not isinstance(label, str) else label for code, label in choice_labels(question)}
+    return {
+        code: pick(label, language=language) if not isinstance(label, str) else label
+        for code, label in choice_labels(question)
+    }
 
 
 def _question_columns(q: dict, language: str) -> list[Column]:
@@ -62,20 +71,32 @@ def _question_columns(q: dict, language: str) -> list[Column]:
     if kind in ("single", "dropdown", "scale", "area", "consent"):
         found = [Column(key, q, text, one, values)]
         if q.get("other"):
-            found.append(Column(f"{key}_other", q, f"{text} ({OTHER})", _plain(f"{key}.{OTHER}"), []))
+            found.append(
+                Column(f"{key}_other", q, f"{text} ({OTHER})", _plain(f"{key}.{OTHER}"), [])
+            )
         return found
     if kind == "multiple":
         found = [
-            Column(f"{key}_{code}", q, f"{text}: {label}", _selected(key, code, label), [(1, label)])
+            Column(
+                f"{key}_{code}", q, f"{text}: {label}", _selected(key, code, label), [(1, label)]
+            )
             for code, label in names.items()
             if code != OTHER
         ]
         if q.get("other"):
-            found.append(Column(f"{key}_other", q, f"{text} ({OTHER})", _plain(f"{key}.{OTHER}"), []))
+            found.append(
+                Column(f"{key}_other", q, f"{text} ({OTHER})", _plain(f"{key}.{OTHER}"), [])
+            )
         return found
     if kind == "ranking":
         return [
-            Column(f"{key}_{o['code']}", q, f"{text}: {pick(o['label'], language=language)}", _rank(key, o["code"]), [])
+            Column(
+                f"{key}_{o['code']}",
+                q,
+                f"{text}: {pick(o['label'], language=language)}",
+                _rank(key, o["code"]),
+                [],
+            )
             for o in q["options"]
         ]
     if kind in MATRIX:
@@ -95,7 +116,11 @@ def _question_columns(q: dict, language: str) -> list[Column]:
         found = []
         if q["options"]:
             area_names = {o["code"]: pick(o["label"], language=language) for o in q["options"]}
-            found.append(Column(f"{key}_area", q, text, _part(key, "area", area_names), list(area_names.items())))
+            found.append(
+                Column(
+                    f"{key}_area", q, text, _part(key, "area", area_names), list(area_names.items())
+                )
+            )
         found += [
             Column(f"{key}_lat", q, f"{text} (lat)", _part(key, "lat", {}), []),
             Column(f"{key}_lon", q, f"{text} (lon)", _part(key, "lon", {}), []),
@@ -148,7 +173,9 @@ def _part(key, part, names):
     return read
 
 
-def response_rows(*, questionnaire, labels: bool, language: str, chunk: int = 2000) -> tuple[list[str], Iterator[list]]:
+def response_rows(
+    *, questionnaire, labels: bool, language: str, chunk: int = 2000
+) -> tuple[list[str], Iterator[list]]:
     """The header and the rows of the export (rows are read lazily, ``chunk`` at a time)."""
     found = columns(questionnaire=questionnaire, language=language)
     header = META + (["score"] if questionnaire.is_quiz else []) + [c.name for c in found]
@@ -160,11 +187,18 @@ def response_rows(*, questionnaire, labels: bool, language: str, chunk: int = 20
     def rows() -> Iterator[list]:
         # A streamed body is read after the view returned: take the organisation's scope here.
         with scope(organisation=organisation):
-            query = counted_responses(questionnaire).order_by("pk").values_list(
-                "pk", "origin", "submitted_at", "language", "score", "answers"
+            query = (
+                counted_responses(questionnaire)
+                .order_by("pk")
+                .values_list("pk", "origin", "submitted_at", "language", "score", "answers")
             )
             for pk, origin, submitted, lang, score, answers in query.iterator(chunk_size=chunk):
-                row = [pk, origin, submitted.replace(microsecond=0, tzinfo=None) if submitted else None, lang]
+                row = [
+                    pk,
+                    origin,
+                    submitted.replace(microsecond=0, tzinfo=None) if submitted else None,
+                    lang,
+                ]
                 if quiz:
                     row.append(score)
                 row.extend(read(answers, labels) for read in readers)
@@ -207,14 +241,19 @@ def spss_syntax(*, questionnaire, language: str) -> str:
         return "'" + str(text).replace("'", "''").replace("\n", " ")[:250] + "'"
 
     found = columns(questionnaire=questionnaire, language=language)
-    lines = ["* Parlons questionnaire codebook: run after reading the CSV export (codes).", "VARIABLE LABELS"]
+    lines = [
+        "* Parlons questionnaire codebook: run after reading the CSV export (codes).",
+        "VARIABLE LABELS",
+    ]
     lines += [f"  {c.name} {quote(c.label)}" for c in found]
     lines[-1] += "."
     labelled = [c for c in found if any(isinstance(v, int) for v, _l in c.values)]
     if labelled:
         lines.append("VALUE LABELS")
         for index, column in enumerate(labelled):
-            pairs = " ".join(f"{v} {quote(label)}" for v, label in column.values if isinstance(v, int))
+            pairs = " ".join(
+                f"{v} {quote(label)}" for v, label in column.values if isinstance(v, int)
+            )
             lines.append(f"  {'/' if index else ''}{column.name} {pairs}")
         lines[-1] += "."
     lines.append("EXECUTE.")
@@ -222,15 +261,27 @@ def spss_syntax(*, questionnaire, language: str) -> str:
 
 
 def write_csv_codes(instance, stream) -> None:
-    _write(instance, stream, lambda q: iter_responses_csv(questionnaire=q, labels=False, language=_lang(q)))
+    _write(
+        instance,
+        stream,
+        lambda q: iter_responses_csv(questionnaire=q, labels=False, language=_lang(q)),
+    )
 
 
 def write_csv_labels(instance, stream) -> None:
-    _write(instance, stream, lambda q: iter_responses_csv(questionnaire=q, labels=True, language=_lang(q)))
+    _write(
+        instance,
+        stream,
+        lambda q: iter_responses_csv(questionnaire=q, labels=True, language=_lang(q)),
+    )
 
 
 def write_xlsx(instance, stream) -> None:
-    _write(instance, stream, lambda q: iter_responses_xlsx(questionnaire=q, labels=True, language=_lang(q)))
+    _write(
+        instance,
+        stream,
+        lambda q: iter_responses_xlsx(questionnaire=q, labels=True, language=_lang(q)),
+    )
 
 
 def write_codebook(instance, stream) -> None:

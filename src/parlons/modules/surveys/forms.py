@@ -19,7 +19,10 @@ class ConditionFields:
         rules = (condition or {}).get("rules", [])
         self.fields["condition_mode"] = forms.ChoiceField(
             label=_("Show only if"),
-            choices=[("all", _("all these rules hold (AND)")), ("any", _("one of these rules holds (OR)"))],
+            choices=[
+                ("all", _("all these rules hold (AND)")),
+                ("any", _("one of these rules holds (OR)")),
+            ],
             initial=(condition or {}).get("mode", "all"),
             required=False,
         )
@@ -41,7 +44,9 @@ class ConditionFields:
             self.fields[f"rule_{n}_value"] = forms.CharField(
                 label=_("Rule %(n)s: answer codes (e.g. 1,3) or number") % {"n": n},
                 required=False,
-                initial=",".join(str(v) for v in value) if isinstance(value, list) else (value or ""),
+                initial=",".join(str(v) for v in value)
+                if isinstance(value, list)
+                else (value or ""),
             )
 
     def condition(self) -> dict | None:
@@ -59,7 +64,11 @@ class ConditionFields:
             else:
                 value = None
             rules.append({"question": question, "op": op, "value": value})
-        return {"mode": self.cleaned_data.get("condition_mode") or "all", "rules": rules} if rules else None
+        return (
+            {"mode": self.cleaned_data.get("condition_mode") or "all", "rules": rules}
+            if rules
+            else None
+        )
 
 
 def _code(text: str):
@@ -69,11 +78,20 @@ def _code(text: str):
 
 class SettingsForm(TranslatedFieldsForm):
     translated = {"intro": (False, forms.Textarea), "thanks": (False, forms.Textarea)}
-    translated_labels = {"intro": _("Introduction (Markdown)"), "thanks": _("Thank-you message (Markdown)")}
-    is_quiz = forms.BooleanField(label=_("This is a quiz (questions have right answers and a score)"), required=False)
+    translated_labels = {
+        "intro": _("Introduction (Markdown)"),
+        "thanks": _("Thank-you message (Markdown)"),
+    }
+    is_quiz = forms.BooleanField(
+        label=_("This is a quiz (questions have right answers and a score)"), required=False
+    )
     one_response = forms.BooleanField(label=_("One response per participant"), required=False)
-    allow_guests = forms.BooleanField(label=_("Guests may answer without an account"), required=False)
-    confirm_guests = forms.BooleanField(label=_("Guests confirm their response by e-mail"), required=False)
+    allow_guests = forms.BooleanField(
+        label=_("Guests may answer without an account"), required=False
+    )
+    confirm_guests = forms.BooleanField(
+        label=_("Guests confirm their response by e-mail"), required=False
+    )
     min_cell_size = forms.IntegerField(
         label=_("Minimum cell size of published results"), min_value=1, max_value=100, initial=5
     )
@@ -82,12 +100,17 @@ class SettingsForm(TranslatedFieldsForm):
 class PageForm(ConditionFields, TranslatedFieldsForm):
     translated = {"title": (False, forms.TextInput), "description": (False, forms.Textarea)}
     translated_labels = {"title": _("Page title"), "description": _("Page text (Markdown)")}
-    key = forms.SlugField(label=_("Page key"), max_length=40, help_text=_("Lowercase letters, digits and _, e.g. p2."))
+    key = forms.SlugField(
+        label=_("Page key"), max_length=40, help_text=_("Lowercase letters, digits and _, e.g. p2.")
+    )
     section = forms.ChoiceField(label=_("Section"), required=False)
 
     def __init__(self, *args, sections=(), earlier=(), condition=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [("", "—"), *((s["key"], pick(s["title"]) or s["key"]) for s in sections)]
+        self.fields["section"].choices = [
+            ("", "—"),
+            *((s["key"], pick(s["title"]) or s["key"]) for s in sections),
+        ]
         self.add_condition_fields(list(earlier), condition)
 
 
@@ -116,7 +139,13 @@ class QuestionForm(ConditionFields, TranslatedFieldsForm):
         "scale_high": _("Label of the highest point"),
         "explanation": _("Explanation shown after a quiz"),
     }
-    key = forms.SlugField(label=_("Question key"), max_length=40, help_text=_("Lowercase letters, digits and _, e.g. q3. Used as the column name of exports."))
+    key = forms.SlugField(
+        label=_("Question key"),
+        max_length=40,
+        help_text=_(
+            "Lowercase letters, digits and _, e.g. q3. Used as the column name of exports."
+        ),
+    )
     type = forms.ChoiceField(label=_("Type"), choices=list(TYPES.items()))
     required = forms.BooleanField(label=_("Required"), required=False)
     other = forms.BooleanField(label=_("Offer “other” with a text"), required=False)
@@ -126,7 +155,9 @@ class QuestionForm(ConditionFields, TranslatedFieldsForm):
     minimum = forms.FloatField(label=_("Smallest number accepted"), required=False)
     maximum = forms.FloatField(label=_("Largest number accepted"), required=False)
     integer = forms.BooleanField(label=_("Whole numbers only"), required=False)
-    correct = forms.CharField(label=_("Quiz: code(s) of the right answer, e.g. 2 or 1,3"), required=False)
+    correct = forms.CharField(
+        label=_("Quiz: code(s) of the right answer, e.g. 2 or 1,3"), required=False
+    )
     points = forms.IntegerField(label=_("Quiz: points"), required=False, min_value=1, initial=1)
 
     def __init__(self, *args, earlier=(), condition=None, **kwargs):

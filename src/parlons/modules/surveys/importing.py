@@ -60,7 +60,10 @@ def importable_fields(*, questionnaire) -> list[tuple[str, dict, Any]]:
     fields = []
     for _page, q in iter_questions(questionnaire.definition):
         key, kind = q["key"], q["type"]
-        if kind in ("single", "dropdown", "scale", "area", "consent", "number", "date") or kind in TEXT_TYPES:
+        if (
+            kind in ("single", "dropdown", "scale", "area", "consent", "number", "date")
+            or kind in TEXT_TYPES
+        ):
             fields.append((key, q, None))
             if q.get("other"):
                 fields.append((f"{key}_other", q, OTHER))
@@ -162,7 +165,14 @@ def check_mapping(*, questionnaire, header: list[str], mapping: Mapping[str, str
         if column not in header:
             raise ValidationError(_("The file has no column %(column)s.") % {"column": column})
         question, part = fields[field]
-        plan.append((field, question, part, _matcher(question) if question["type"] not in TEXT_TYPES else {}))
+        plan.append(
+            (
+                field,
+                question,
+                part,
+                _matcher(question) if question["type"] not in TEXT_TYPES else {},
+            )
+        )
     if not plan:
         raise ValidationError(_("Map at least one column to a question."))
     return plan
@@ -236,10 +246,20 @@ def _import_texts(questionnaire, created, questions) -> None:
     if not any(q["type"] in TEXT_TYPES or q.get("other") for q in questions.values()):
         return
     if created and created[0].pk is None:  # databases without RETURNING on bulk insert
-        created = list(Response.objects.filter(questionnaire=questionnaire, import_batch=created[0].import_batch))
+        created = list(
+            Response.objects.filter(
+                questionnaire=questionnaire, import_batch=created[0].import_batch
+            )
+        )
     rows = []
     for response in created:
         for key, value in response.answers.items():
-            if (key in questions and questions[key]["type"] in TEXT_TYPES) or key.endswith(f".{OTHER}"):
-                rows.append(TextAnswer(questionnaire=questionnaire, response=response, question=key, text=value))
+            if (key in questions and questions[key]["type"] in TEXT_TYPES) or key.endswith(
+                f".{OTHER}"
+            ):
+                rows.append(
+                    TextAnswer(
+                        questionnaire=questionnaire, response=response, question=key, text=value
+                    )
+                )
     TextAnswer.objects.bulk_create(rows, batch_size=1000)

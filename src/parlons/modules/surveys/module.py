@@ -60,20 +60,39 @@ declaration = ModuleDeclaration(
     backoffice_urls="parlons.modules.surveys.backoffice_urls",
     api_router="parlons.modules.surveys.api.router",
     exporters=(
-        Exporter(key="surveys-csv-codes", label=_("Responses, CSV (codes)"), content_type="text/csv", write=_writer("write_csv_codes")),
-        Exporter(key="surveys-csv-labels", label=_("Responses, CSV (labels)"), content_type="text/csv", write=_writer("write_csv_labels")),
+        Exporter(
+            key="surveys-csv-codes",
+            label=_("Responses, CSV (codes)"),
+            content_type="text/csv",
+            write=_writer("write_csv_codes"),
+        ),
+        Exporter(
+            key="surveys-csv-labels",
+            label=_("Responses, CSV (labels)"),
+            content_type="text/csv",
+            write=_writer("write_csv_labels"),
+        ),
         Exporter(
             key="surveys-xlsx",
             label=_("Responses, XLSX"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             write=_writer("write_xlsx"),
         ),
-        Exporter(key="surveys-codebook", label=_("Codebook, CSV"), content_type="text/csv", write=_writer("write_codebook")),
+        Exporter(
+            key="surveys-codebook",
+            label=_("Codebook, CSV"),
+            content_type="text/csv",
+            write=_writer("write_codebook"),
+        ),
     ),
     audit_actions={
         "surveys.questionnaire.edited": _("%(actor)s edited the questionnaire %(target)s"),
-        "surveys.questionnaire.configured": _("%(actor)s changed the settings of the questionnaire %(target)s"),
-        "surveys.questionnaire.duplicated": _("%(actor)s duplicated a questionnaire into %(target)s"),
+        "surveys.questionnaire.configured": _(
+            "%(actor)s changed the settings of the questionnaire %(target)s"
+        ),
+        "surveys.questionnaire.duplicated": _(
+            "%(actor)s duplicated a questionnaire into %(target)s"
+        ),
         "surveys.results.published": _("%(actor)s published the results of %(target)s"),
         "surveys.results.withdrawn": _("%(actor)s withdrew the results of %(target)s"),
         "surveys.margins.saved": _("%(actor)s entered population margins for %(target)s"),

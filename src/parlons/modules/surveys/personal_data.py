@@ -12,7 +12,9 @@ from parlons.modules.surveys.models import Response
 
 def export(*, participant: Any) -> dict:
     """Every response of the participant, with its answers as stored."""
-    rows = Response.objects.filter(participant=participant).select_related("questionnaire__instance")
+    rows = Response.objects.filter(participant=participant).select_related(
+        "questionnaire__instance"
+    )
     return {
         "responses": [
             {

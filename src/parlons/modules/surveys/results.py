@@ -64,7 +64,10 @@ class QuestionResult:
 
 
 def _labels(question) -> list[str]:
-    return [pick(label) if not isinstance(label, str) else label for _c, label in choice_labels(question)]
+    return [
+        pick(label) if not isinstance(label, str) else label
+        for _c, label in choice_labels(question)
+    ]
 
 
 def _rows(labels, frequencies, weighted: bool, hide=None) -> list[Row]:
@@ -114,13 +117,16 @@ def question_results(
     """One result per question, in order; ``minimum`` > 0 suppresses small cells."""
     plan = data.plan
     matrix = data.matrix
-    weighted = weights is not None
     code_slots = [(i, s) for i, s in enumerate(plan.codes) if s.kind == "code"]
-    single = questionnaire_frequencies(
-        codes=matrix.codes[:, [i for i, _s in code_slots]],
-        n_options=[s.size for _i, s in code_slots],
-        weights=weights,
-    ) if code_slots else []
+    single = (
+        questionnaire_frequencies(
+            codes=matrix.codes[:, [i for i, _s in code_slots]],
+            n_options=[s.size for _i, s in code_slots],
+            weights=weights,
+        )
+        if code_slots
+        else []
+    )
     by_slot = {s.name: f for (_i, s), f in zip(code_slots, single, strict=True)}
     results = []
     for _page, question in iter_questions(questionnaire.definition):
@@ -138,7 +144,9 @@ def _fill(result, question, plan, matrix, by_slot, weights, minimum, charts) -> 
     key = question["key"]
     if kind in ("single", "dropdown", "scale", "area", "consent"):
         frequencies = by_slot[key]
-        result.tables.append(_table(result.text, _labels(question), frequencies, weighted, minimum, charts))
+        result.tables.append(
+            _table(result.text, _labels(question), frequencies, weighted, minimum, charts)
+        )
         result.answered = frequencies.base
         if kind == "scale":
             column = matrix.codes[:, plan.code_position(key)].astype(float)
@@ -174,7 +182,10 @@ def _fill(result, question, plan, matrix, by_slot, weights, minimum, charts) -> 
         if not minimum or summary.base >= minimum:
             result.summary = {
                 "ranking": sorted(
-                    ((pick(o["label"]), _num(m)) for o, m in zip(question["options"], means, strict=True)),
+                    (
+                        (pick(o["label"]), _num(m))
+                        for o, m in zip(question["options"], means, strict=True)
+                    ),
                     key=lambda item: (item[1] is None, item[1]),
                 )
             }
@@ -195,7 +206,9 @@ def _fill(result, question, plan, matrix, by_slot, weights, minimum, charts) -> 
             if frequencies_slot in by_slot:
                 labels = [pick(o["label"]) for o in question["options"]]
                 result.tables.append(
-                    _table(result.text, labels, by_slot[frequencies_slot], weighted, minimum, charts)
+                    _table(
+                        result.text, labels, by_slot[frequencies_slot], weighted, minimum, charts
+                    )
                 )
                 result.answered = max(result.answered, by_slot[frequencies_slot].base)
 
@@ -207,7 +220,9 @@ def _summary(values: np.ndarray, weights, *, dates: bool = False) -> dict | None
     show = (lambda v: date.fromordinal(int(v)).isoformat()) if dates else (lambda v: round(v, 2))
     return {
         "count": summary.count,
-        "mean": None if dates else round(summary.weighted_mean if weights is not None else summary.mean, 2),
+        "mean": None
+        if dates
+        else round(summary.weighted_mean if weights is not None else summary.mean, 2),
         "median": show(summary.weighted_median if weights is not None else summary.median),
         "minimum": show(summary.minimum),
         "maximum": show(summary.maximum),
@@ -223,13 +238,23 @@ class CrossResult:
     total: int
 
 
-def cross_table(*, rows: Variable, columns: Variable, weights=None, minimum: int = 0) -> CrossResult:
+def cross_table(
+    *, rows: Variable, columns: Variable, weights=None, minimum: int = 0
+) -> CrossResult:
     """Counts and row percentages of one variable by another (small cells hidden if asked)."""
     table = crosstab(
-        rows=rows.values, columns=columns.values, n_rows=rows.size, n_columns=columns.size, weights=weights
+        rows=rows.values,
+        columns=columns.values,
+        n_rows=rows.size,
+        n_columns=columns.size,
+        weights=weights,
     )
     percent = table.row_percentages(weighted=weights is not None)
-    hide = small_cell_mask(counts=table.counts, minimum=minimum) if minimum else np.zeros(table.counts.shape, bool)
+    hide = (
+        small_cell_mask(counts=table.counts, minimum=minimum)
+        if minimum
+        else np.zeros(table.counts.shape, bool)
+    )
     body = []
     for i, label in enumerate(rows.labels):
         cells = [

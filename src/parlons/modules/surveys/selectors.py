@@ -37,7 +37,9 @@ def get_or_create_questionnaire(*, instance: ModuleInstance) -> Questionnaire:
     return questionnaire
 
 
-def find_draft(*, questionnaire: Questionnaire, person: Any, token_hash: str = "") -> Response | None:
+def find_draft(
+    *, questionnaire: Questionnaire, person: Any, token_hash: str = ""
+) -> Response | None:
     """The response in progress of this person (by account, or by a guest's resume token)."""
     drafts = Response.objects.filter(questionnaire=questionnaire, status=Status.DRAFT)
     if getattr(person, "is_authenticated", False):
@@ -82,7 +84,9 @@ class ResponseData:
 
 def counted_responses(questionnaire: Questionnaire):
     """Complete responses that count (guests who must confirm have confirmed)."""
-    return Response.objects.filter(questionnaire=questionnaire, status=Status.COMPLETE, confirmed=True)
+    return Response.objects.filter(
+        questionnaire=questionnaire, status=Status.COMPLETE, confirmed=True
+    )
 
 
 def load_response_data(*, questionnaire: Questionnaire) -> ResponseData:
@@ -144,9 +148,13 @@ def demographic_values(*, participants: NDArray[np.int64], field: str) -> list[s
 
 def extra_demographic_fields(*, questionnaire: Questionnaire) -> list[str]:
     """Organisation-defined demographic fields present among the respondents."""
-    people = counted_responses(questionnaire).filter(participant__isnull=False).values("participant")
+    people = (
+        counted_responses(questionnaire).filter(participant__isnull=False).values("participant")
+    )
     names: set[str] = set()
     with scopes_disabled():
-        for extra in Demographics.objects.filter(participant__in=people).values_list("extra", flat=True)[:2000]:
+        for extra in Demographics.objects.filter(participant__in=people).values_list(
+            "extra", flat=True
+        )[:2000]:
             names.update(k for k in (extra or {}) if isinstance(k, str))
     return sorted(names)

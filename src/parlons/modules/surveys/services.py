@@ -31,7 +31,8 @@ from parlons.modules.surveys.definition import (
     visible_pages,
     visible_questions,
 )
-from parlons.modules.surveys.models import Origin, Questionnaire, Response, Status, TextAnswer
+from parlons.modules.surveys.models import Questionnaire, Response, Status, TextAnswer
+
 
 def already_answered_message() -> str:
     return _("You have already answered this questionnaire: only one response is allowed.")
@@ -45,7 +46,9 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def do_save_definition(*, questionnaire: Questionnaire, definition: Any, actor: Any) -> Questionnaire:
+def do_save_definition(
+    *, questionnaire: Questionnaire, definition: Any, actor: Any
+) -> Questionnaire:
     """Validate and store a whole definition; stored answers are re-coded if their slots moved."""
     clean = check_definition(definition)
     fingerprint = layout_fingerprint(clean)
@@ -212,7 +215,8 @@ def check_submission(*, questionnaire: Questionnaire, answers: Mapping[str, Any]
     if problems:
         error = ValidationError(
             [
-                _("%(question)s: %(problem)s") % {"question": _question_name(definition, key), "problem": message}
+                _("%(question)s: %(problem)s")
+                % {"question": _question_name(definition, key), "problem": message}
                 for key, message in problems.items()
             ]
         )
@@ -247,8 +251,10 @@ def is_correct(*, question: Mapping, value: Any) -> bool:
     if value is None:
         return False
     chosen = set(value) if isinstance(value, list) else {value}
-    return chosen == set(question["correct"]) if question["type"] == "multiple" else (
-        chosen <= set(question["correct"])
+    return (
+        chosen == set(question["correct"])
+        if question["type"] == "multiple"
+        else (chosen <= set(question["correct"]))
     )
 
 
@@ -313,7 +319,11 @@ def do_submit_response(
     """
     kept = check_submission(questionnaire=questionnaire, answers=answers)
     key = single_key(questionnaire=questionnaire, person=person, guest_email=guest_email)
-    if key and not draft and Response.objects.filter(questionnaire=questionnaire, single_key=key).exists():
+    if (
+        key
+        and not draft
+        and Response.objects.filter(questionnaire=questionnaire, single_key=key).exists()
+    ):
         raise ValidationError(already_answered_message(), code="once")
     now = timezone.now()
     response = draft or Response(
@@ -362,8 +372,19 @@ def _fill(response: Response, questionnaire: Questionnaire, kept: dict, language
 
 def _complete_draft(response: Response) -> bool:
     fields = [
-        "answers", "codes", "numbers", "fingerprint", "status", "language", "submitted_at",
-        "day", "score", "max_score", "single_key", "guest", "confirmed",
+        "answers",
+        "codes",
+        "numbers",
+        "fingerprint",
+        "status",
+        "language",
+        "submitted_at",
+        "day",
+        "score",
+        "max_score",
+        "single_key",
+        "guest",
+        "confirmed",
     ]
     updated = Response.objects.filter(pk=response.pk, status=Status.DRAFT).update(
         **{name: getattr(response, name) for name in fields}
@@ -421,10 +442,10 @@ def _texts(response: Response, questionnaire: Questionnaire, kept: Mapping) -> N
     rows = []
     for key, value in kept.items():
         question = questions.get(key)
-        if question is not None and question["type"] in TEXT_TYPES:
-            rows.append(TextAnswer(questionnaire=questionnaire, response=response, question=key, text=value))
-        elif key.endswith(f".{OTHER}"):
-            rows.append(TextAnswer(questionnaire=questionnaire, response=response, question=key, text=value))
+        if question is not None and question["type"] in TEXT_TYPES or key.endswith(f".{OTHER}"):
+            rows.append(
+                TextAnswer(questionnaire=questionnaire, response=response, question=key, text=value)
+            )
     TextAnswer.objects.filter(response=response).delete()
     TextAnswer.objects.bulk_create(rows)
 
@@ -434,7 +455,11 @@ def guest_confirmed(*, request, guest):
     from django.shortcuts import render
 
     with transaction.atomic():
-        response = Response.objects.select_related("questionnaire__instance__process").filter(guest=guest).first()
+        response = (
+            Response.objects.select_related("questionnaire__instance__process")
+            .filter(guest=guest)
+            .first()
+        )
         if response is not None and not response.confirmed:
             Response.objects.filter(pk=response.pk).update(confirmed=True)
             log_action(
@@ -444,4 +469,8 @@ def guest_confirmed(*, request, guest):
                 data={"response": response.pk},
             )
     instance = response.questionnaire.instance if response else None
-    return render(request, "surveys/confirmed.html", {"instance": instance, "process": instance.process if instance else None})
+    return render(
+        request,
+        "surveys/confirmed.html",
+        {"instance": instance, "process": instance.process if instance else None},
+    )

@@ -45,7 +45,9 @@ def band_labels(edges: Sequence[float]) -> list[str]:
         if high >= 120 and low > 0:
             labels.append(f"{_fmt(low)}+")
         else:
-            labels.append(f"{_fmt(low)}-{_fmt(high - 1) if float(high).is_integer() else _fmt(high)}")
+            labels.append(
+                f"{_fmt(low)}-{_fmt(high - 1) if float(high).is_integer() else _fmt(high)}"
+            )
     return labels
 
 

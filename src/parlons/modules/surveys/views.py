@@ -62,12 +62,19 @@ def _url(questionnaire, name, **kwargs):
 
 
 def _base(questionnaire, **extra) -> dict:
-    return {"instance": questionnaire.instance, "process": questionnaire.instance.process, "questionnaire": questionnaire, **extra}
+    return {
+        "instance": questionnaire.instance,
+        "process": questionnaire.instance.process,
+        "questionnaire": questionnaire,
+        **extra,
+    }
 
 
 @never_cache
 def start(request, organisation_slug, process_slug, instance_slug):
-    questionnaire = access_questionnaire(person=request.user, process_slug=process_slug, instance_slug=instance_slug)
+    questionnaire = access_questionnaire(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug
+    )
     decision = decide(person=request.user, capability="answer", instance=questionnaire.instance)
     draft = _draft(request, questionnaire) if decision else None
     pages = visible_pages(questionnaire.definition, draft.answers if draft else {})
@@ -86,7 +93,9 @@ def start(request, organisation_slug, process_slug, instance_slug):
             draft=draft,
             done=done,
             first_url=_url(questionnaire, "page", page_key=resume) if resume else None,
-            verify_url=reverse("portal:verify", args=[organisation_slug]) if decision.reason == "verification_required" else "",
+            verify_url=reverse("portal:verify", args=[organisation_slug])
+            if decision.reason == "verification_required"
+            else "",
             results_url=_url(questionnaire, "results") if questionnaire.results_published else "",
         ),
     )
@@ -94,7 +103,9 @@ def start(request, organisation_slug, process_slug, instance_slug):
 
 @never_cache
 def page(request, organisation_slug, process_slug, instance_slug, page_key):
-    questionnaire = access_questionnaire(person=request.user, process_slug=process_slug, instance_slug=instance_slug)
+    questionnaire = access_questionnaire(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug
+    )
     if not decide(person=request.user, capability="answer", instance=questionnaire.instance):
         return redirect(_url(questionnaire, "start"))
     draft = _draft(request, questionnaire)
@@ -137,7 +148,11 @@ def _post(request, questionnaire, current, draft, answers):
     request.page_errors = parsed.errors
     if parsed.errors:
         return None
-    merged = {k: v for k, v in answers.items() if k.split(".")[0] not in {q["key"] for q in current["questions"]}}
+    merged = {
+        k: v
+        for k, v in answers.items()
+        if k.split(".")[0] not in {q["key"] for q in current["questions"]}
+    }
     for key, value in parsed.answers.items():
         merged[key] = answers.get(key) if value == {"kept": True} else value
     pages = visible_pages(questionnaire.definition, merged)
@@ -173,16 +188,27 @@ def _post(request, questionnaire, current, draft, answers):
         request.session.pop(_session_key(questionnaire), None)
         request.session["surveys_last"] = response.pk
         if questionnaire.one_response:
-            request.session["surveys_done"] = [*request.session.get("surveys_done", []), questionnaire.pk]
+            request.session["surveys_done"] = [
+                *request.session.get("surveys_done", []),
+                questionnaire.pk,
+            ]
         return redirect(_url(questionnaire, "done"))
     if token:
         request.session[_session_key(questionnaire)] = token
     if "save" in request.POST:
         if not request.user.is_authenticated:
-            link = request.build_absolute_uri(_url(questionnaire, "resume", token=request.session[_session_key(questionnaire)]))
-            messages.success(request, _("Your answers are saved. To finish later, keep this link: %(link)s") % {"link": link})
+            link = request.build_absolute_uri(
+                _url(questionnaire, "resume", token=request.session[_session_key(questionnaire)])
+            )
+            messages.success(
+                request,
+                _("Your answers are saved. To finish later, keep this link: %(link)s")
+                % {"link": link},
+            )
         else:
-            messages.success(request, _("Your answers are saved. Come back to finish whenever you like."))
+            messages.success(
+                request, _("Your answers are saved. Come back to finish whenever you like.")
+            )
         return redirect(_url(questionnaire, "start"))
     return redirect(_url(questionnaire, "page", page_key=following))
 
@@ -191,16 +217,23 @@ def _render_page(request, questionnaire, current, pages, answers, posted, errors
     keys = [p["key"] for p in pages]
     position = keys.index(current["key"])
     seed = _seed(request)
-    section = next((s for s in questionnaire.definition["sections"] if s["key"] == current.get("section")), None)
+    section = next(
+        (s for s in questionnaire.definition["sections"] if s["key"] == current.get("section")),
+        None,
+    )
     widgets = [
         widget(question=q, answers=answers, posted=posted, error=errors.get(q["key"]), seed=seed)
         for q in visible_questions(current, answers)
     ]
     last = position == len(pages) - 1
     here = {q["key"] for q in current["questions"]}
-    later = questionnaire.definition["pages"][[p["key"] for p in questionnaire.definition["pages"]].index(current["key"]) + 1 :]
+    later = questionnaire.definition["pages"][
+        [p["key"] for p in questionnaire.definition["pages"]].index(current["key"]) + 1 :
+    ]
     maybe_more = last and any(
-        rule["question"] in here for p in later for rule in (p.get("condition") or {}).get("rules", [])
+        rule["question"] in here
+        for p in later
+        for rule in (p.get("condition") or {}).get("rules", [])
     )
     return render(
         request,
@@ -226,8 +259,13 @@ def _render_page(request, questionnaire, current, pages, answers, posted, errors
 
 @never_cache
 def resume(request, organisation_slug, process_slug, instance_slug, token):
-    questionnaire = access_questionnaire(person=request.user, process_slug=process_slug, instance_slug=instance_slug)
-    if find_draft(questionnaire=questionnaire, person=None, token_hash=services.token_hash(token)) is None:
+    questionnaire = access_questionnaire(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug
+    )
+    if (
+        find_draft(questionnaire=questionnaire, person=None, token_hash=services.token_hash(token))
+        is None
+    ):
         raise Http404("No such draft")
     request.session[_session_key(questionnaire)] = token
     return redirect(_url(questionnaire, "start"))
@@ -235,8 +273,12 @@ def resume(request, organisation_slug, process_slug, instance_slug, token):
 
 @never_cache
 def done(request, organisation_slug, process_slug, instance_slug):
-    questionnaire = access_questionnaire(person=request.user, process_slug=process_slug, instance_slug=instance_slug)
-    response = Response.objects.filter(pk=request.session.get("surveys_last"), questionnaire=questionnaire).first()
+    questionnaire = access_questionnaire(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug
+    )
+    response = Response.objects.filter(
+        pk=request.session.get("surveys_last"), questionnaire=questionnaire
+    ).first()
     if response is None:
         return redirect(_url(questionnaire, "start"))
     feedback = _feedback(questionnaire, response) if questionnaire.is_quiz else []
@@ -260,7 +302,10 @@ def _feedback(questionnaire, response) -> list[dict]:
     for _page, question in iter_questions(questionnaire.definition):
         if "correct" not in question:
             continue
-        labels = {code: pick(label) if not isinstance(label, str) else label for code, label in choice_labels(question)}
+        labels = {
+            code: pick(label) if not isinstance(label, str) else label
+            for code, label in choice_labels(question)
+        }
         value = response.answers.get(question["key"])
         chosen = value if isinstance(value, list) else ([] if value is None else [value])
         items.append(
@@ -279,7 +324,9 @@ def results(request, organisation_slug, process_slug, instance_slug):
     """The published results, every cell under the minimum size hidden."""
     from parlons.modules.surveys.results import question_results
 
-    questionnaire = access_questionnaire(person=request.user, process_slug=process_slug, instance_slug=instance_slug)
+    questionnaire = access_questionnaire(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug
+    )
     if not questionnaire.results_published:
         raise Http404("Results not published")
     data = load_response_data(questionnaire=questionnaire)

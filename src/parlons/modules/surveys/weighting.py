@@ -39,7 +39,9 @@ def check_margins(*, questionnaire, margins: Sequence) -> list[dict]:
         try:
             categories = variable_categories(questionnaire=questionnaire, name=name, bands=bands)
         except ValueError:
-            raise ValidationError(_("Unknown variable for the margins: %(name)s.") % {"name": name}) from None
+            raise ValidationError(
+                _("Unknown variable for the margins: %(name)s.") % {"name": name}
+            ) from None
         if name in names:
             raise ValidationError(_("The variable %(name)s has two margins.") % {"name": name})
         names.add(name)
@@ -47,18 +49,25 @@ def check_margins(*, questionnaire, margins: Sequence) -> list[dict]:
         for category, total in (margin.get("targets") or {}).items():
             if str(category) not in categories:
                 raise ValidationError(
-                    _("%(category)s is not a category of %(name)s.") % {"category": category, "name": name}
+                    _("%(category)s is not a category of %(name)s.")
+                    % {"category": category, "name": name}
                 )
             try:
                 value = float(total)
             except (TypeError, ValueError):
-                raise ValidationError(_("Enter the population of each category as a number.")) from None
+                raise ValidationError(
+                    _("Enter the population of each category as a number.")
+                ) from None
             if not np.isfinite(value) or value < 0:
                 raise ValidationError(_("Enter the population of each category as a number."))
             targets[str(category)] = value
         if sum(targets.values()) <= 0:
-            raise ValidationError(_("Give a population for at least one category of %(name)s.") % {"name": name})
-        clean.append({"variable": name, "bands": list(bands) if bands else None, "targets": targets})
+            raise ValidationError(
+                _("Give a population for at least one category of %(name)s.") % {"name": name}
+            )
+        clean.append(
+            {"variable": name, "bands": list(bands) if bands else None, "targets": targets}
+        )
     return clean
 
 
@@ -98,7 +107,9 @@ def compute_weighting(*, questionnaire, data: ResponseData) -> Weighting | None:
     if not margins or not len(data):
         return None
     variables = [
-        build_variable(questionnaire=questionnaire, data=data, name=m["variable"], bands=m.get("bands"))
+        build_variable(
+            questionnaire=questionnaire, data=data, name=m["variable"], bands=m.get("bands")
+        )
         for m in margins
     ]
     known = np.ones(len(data), dtype=bool)
@@ -106,9 +117,18 @@ def compute_weighting(*, questionnaire, data: ResponseData) -> Weighting | None:
     for variable in variables:
         codes = np.asarray(variable.values)
         if codes.ndim != 1:
-            return Weighting(None, 0.0, 0, len(data), [], _("A multiple-choice question cannot be a raking variable."))
+            return Weighting(
+                None,
+                0.0,
+                0,
+                len(data),
+                [],
+                _("A multiple-choice question cannot be a raking variable."),
+            )
         known &= codes >= 0
-        sample[variable.name] = np.array([str(c) for c in variable.categories] + [""], dtype=object)[codes]
+        sample[variable.name] = np.array(
+            [str(c) for c in variable.categories] + [""], dtype=object
+        )[codes]
     total = sum(margins[0]["targets"].values())
     scaled = {
         m["variable"]: {k: v * total / sum(m["targets"].values()) for k, v in m["targets"].items()}
@@ -122,7 +142,14 @@ def compute_weighting(*, questionnaire, data: ResponseData) -> Weighting | None:
             margins=scaled,
         )
     except RakingError as error:
-        return Weighting(None, 0.0, 0, int((~known).sum()), list(zip(variables, comparisons, strict=True)), str(error))
+        return Weighting(
+            None,
+            0.0,
+            0,
+            int((~known).sum()),
+            list(zip(variables, comparisons, strict=True)),
+            str(error),
+        )
     weights[known] = result.weights
     weighted = compare_with_margins(sample=sample, margins=scaled, weights=weights)
     return Weighting(

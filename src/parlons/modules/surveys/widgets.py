@@ -32,7 +32,8 @@ def widget(
         "required": question.get("required", False),
         "error": error,
         "value": _posted_value(posted, name, value),
-        "other_text": (posted.get(f"{name}-other") if posted else answers.get(f"{key}.{OTHER}")) or "",
+        "other_text": (posted.get(f"{name}-other") if posted else answers.get(f"{key}.{OTHER}"))
+        or "",
     }
     if kind in ("single", "dropdown", "multiple", "scale", "consent", "area"):
         pairs = choice_labels(question)
@@ -53,8 +54,12 @@ def widget(
             options = movable + fixed
         context["options"] = options
         if kind == "scale":
-            context["scale_low"] = pick(question["scale"]["labels"].get(str(question["scale"]["min"])))
-            context["scale_high"] = pick(question["scale"]["labels"].get(str(question["scale"]["max"])))
+            context["scale_low"] = pick(
+                question["scale"]["labels"].get(str(question["scale"]["min"]))
+            )
+            context["scale_high"] = pick(
+                question["scale"]["labels"].get(str(question["scale"]["max"]))
+            )
     if kind == "ranking":
         order = list(value or [])
         context["options"] = [
@@ -79,7 +84,8 @@ def widget(
                         "value": str(c["code"]),
                         "label": pick(c["label"]),
                         "id": f"id-{key}-{r['code']}-{c['code']}",
-                        "checked": str(c["code"]) in _cell(posted, f"{name}-{r['code']}", cells.get(str(r["code"]))),
+                        "checked": str(c["code"])
+                        in _cell(posted, f"{name}-{r['code']}", cells.get(str(r["code"]))),
                     }
                     for c in question["columns"]
                 ],
@@ -89,7 +95,11 @@ def widget(
     if kind == "location":
         place = value or {}
         context["areas"] = [
-            {"value": str(o["code"]), "label": pick(o["label"]), "selected": str(o["code"]) == str(place.get("area", ""))}
+            {
+                "value": str(o["code"]),
+                "label": pick(o["label"]),
+                "selected": str(o["code"]) == str(place.get("area", "")),
+            }
             for o in question["options"]
         ]
         context["lat"] = (posted.get(f"{name}-lat") if posted else place.get("lat")) or ""
@@ -115,7 +125,9 @@ def _posted_value(posted, name, value):
 
 def _chosen(posted, name, value, kind) -> set[str]:
     if posted is not None:
-        return set(posted.getlist(name)) if hasattr(posted, "getlist") else {str(posted.get(name, ""))}
+        return (
+            set(posted.getlist(name)) if hasattr(posted, "getlist") else {str(posted.get(name, ""))}
+        )
     if value is None:
         return set()
     if kind == "consent":
@@ -125,7 +137,9 @@ def _chosen(posted, name, value, kind) -> set[str]:
 
 def _cell(posted, name, stored) -> set[str]:
     if posted is not None:
-        return set(posted.getlist(name)) if hasattr(posted, "getlist") else {str(posted.get(name, ""))}
+        return (
+            set(posted.getlist(name)) if hasattr(posted, "getlist") else {str(posted.get(name, ""))}
+        )
     if stored is None:
         return set()
     return {str(v) for v in stored} if isinstance(stored, list) else {str(stored)}

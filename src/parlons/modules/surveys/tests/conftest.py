@@ -10,7 +10,10 @@ def text(fr: str, de: str = "", en: str = "") -> dict:
 
 
 def options(*labels) -> list[dict]:
-    return [{"code": i, "label": label if isinstance(label, dict) else text(label)} for i, label in enumerate(labels, 1)]
+    return [
+        {"code": i, "label": label if isinstance(label, dict) else text(label)}
+        for i, label in enumerate(labels, 1)
+    ]
 
 
 # Two pages: the second is shown only to cyclists; a matrix on the first.
@@ -27,7 +30,9 @@ DEFINITION = {
                     "type": "single",
                     "text": text("Comment venez-vous ?", "Wie kommen Sie?"),
                     "required": True,
-                    "options": options(text("À vélo", "Mit dem Rad"), text("En bus", "Mit dem Bus")),
+                    "options": options(
+                        text("À vélo", "Mit dem Rad"), text("En bus", "Mit dem Bus")
+                    ),
                     "other": True,
                 },
                 {
@@ -37,7 +42,14 @@ DEFINITION = {
                     "rows": options(text("Pistes", "Radwege"), text("Parkings", "Parkplätze")),
                     "columns": options(text("Bien", "Gut"), text("Mal", "Schlecht")),
                 },
-                {"key": "age", "type": "number", "text": text("Votre âge", "Ihr Alter"), "minimum": 0, "maximum": 120, "integer": True},
+                {
+                    "key": "age",
+                    "type": "number",
+                    "text": text("Votre âge", "Ihr Alter"),
+                    "minimum": 0,
+                    "maximum": 120,
+                    "integer": True,
+                },
             ],
         },
         {
@@ -45,7 +57,12 @@ DEFINITION = {
             "title": text("Vélo", "Rad"),
             "condition": {"mode": "all", "rules": [{"question": "mode", "op": "is", "value": [1]}]},
             "questions": [
-                {"key": "why", "type": "long_text", "text": text("Pourquoi le vélo ?", "Warum das Rad?"), "required": True},
+                {
+                    "key": "why",
+                    "type": "long_text",
+                    "text": text("Pourquoi le vélo ?", "Warum das Rad?"),
+                    "required": True,
+                },
             ],
         },
     ],
@@ -57,7 +74,9 @@ def make_questionnaire(db, make_process, make_instance, make_phase):
     from parlons.modules.surveys.models import Questionnaire
     from parlons.modules.surveys.services import do_save_definition
 
-    def make(definition=None, *, guests=False, verifications=None, when="during", process=None, **fields):
+    def make(
+        definition=None, *, guests=False, verifications=None, when="during", process=None, **fields
+    ):
         process = process or make_process(languages=["fr", "de"])
         instance = make_instance(
             process=process,
@@ -67,7 +86,9 @@ def make_questionnaire(db, make_process, make_instance, make_phase):
         )
         make_phase(process, when=when, openings=[(instance, "show"), (instance, "answer")])
         questionnaire = Questionnaire.objects.create(instance=instance, **fields)
-        do_save_definition(questionnaire=questionnaire, definition=definition or DEFINITION, actor=None)
+        do_save_definition(
+            questionnaire=questionnaire, definition=definition or DEFINITION, actor=None
+        )
         return questionnaire
 
     return make

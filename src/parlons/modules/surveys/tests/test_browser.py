@@ -37,27 +37,45 @@ def setup_process():
 
     organisation = load_demo()
     process = Process.objects.create(
-        organisation=organisation, slug="mobilite", title={"fr": "Mobilité", "de": "Mobilität"}, languages=["fr", "de"]
+        organisation=organisation,
+        slug="mobilite",
+        title={"fr": "Mobilité", "de": "Mobilität"},
+        languages=["fr", "de"],
     )
     instance = ModuleInstance.objects.create(
-        process=process, module="surveys", slug="enquete", title={"fr": "Enquête mobilité", "de": "Mobilitätsumfrage"}
+        process=process,
+        module="surveys",
+        slug="enquete",
+        title={"fr": "Enquête mobilité", "de": "Mobilitätsumfrage"},
     )
     quiz = ModuleInstance.objects.create(
-        process=process, module="surveys", slug="quiz", title={"fr": "Quiz énergie", "de": "Energie-Quiz"},
+        process=process,
+        module="surveys",
+        slug="quiz",
+        title={"fr": "Quiz énergie", "de": "Energie-Quiz"},
         settings={"allow_guests": True},
     )
     now = timezone.now()
-    phase = Phase.objects.create(process=process, title={"fr": "Enquête"}, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=9))
+    phase = Phase.objects.create(
+        process=process,
+        title={"fr": "Enquête"},
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=9),
+    )
     for target in (instance, quiz):
         for capability in ("show", "answer"):
             Opening.objects.create(phase=phase, instance=target, capability=capability)
     resident = demo_people().participant
     Verification.objects.create(participant=resident, organisation=organisation, method="postcode")
-    do_save_demographics(participant=resident, consent=True, values={"age_band": "30-44", "gender": "man"})
+    do_save_demographics(
+        participant=resident, consent=True, values={"age_band": "30-44", "gender": "man"}
+    )
     return organisation, process, instance, quiz
 
 
-def add_question(page, *, key, kind, fr, de, options_fr="", options_de="", rows_fr="", rows_de="", required=False):
+def add_question(
+    page, *, key, kind, fr, de, options_fr="", options_de="", rows_fr="", rows_de="", required=False
+):
     page.get_by_role("textbox", name="Question key").fill(key)
     page.get_by_label("Type").select_option(kind)
     page.get_by_label("Question (français)").fill(fr)
@@ -80,7 +98,9 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     from parlons.modules.surveys.services import do_save_definition
 
     organisation, process, instance, quiz = setup_process()
-    builder = f"/en/backoffice/{organisation.slug}/processes/{process.slug}/surveys/{instance.slug}/"
+    builder = (
+        f"/en/backoffice/{organisation.slug}/processes/{process.slug}/surveys/{instance.slug}/"
+    )
     log_in(page, "organisatrice@villeneuve.demo", totp=True)
     visit(page, builder)
 
@@ -99,11 +119,28 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     assert_accessible(page)
     page.get_by_role("link", name="Add a question (p1)").click()
     assert_accessible(page)
-    add_question(page, key="mode", kind="single", fr="Comment venez-vous ?", de="Wie kommen Sie?",
-                 options_fr="À vélo\nEn bus", options_de="Mit dem Rad\nMit dem Bus", required=True)
+    add_question(
+        page,
+        key="mode",
+        kind="single",
+        fr="Comment venez-vous ?",
+        de="Wie kommen Sie?",
+        options_fr="À vélo\nEn bus",
+        options_de="Mit dem Rad\nMit dem Bus",
+        required=True,
+    )
     page.get_by_role("link", name="Add a question (p1)").click()
-    add_question(page, key="grid", kind="matrix_single", fr="Votre avis", de="Ihre Meinung",
-                 options_fr="Bien\nMal", options_de="Gut\nSchlecht", rows_fr="Pistes\nParkings", rows_de="Radwege\nParkplätze")
+    add_question(
+        page,
+        key="grid",
+        kind="matrix_single",
+        fr="Votre avis",
+        de="Ihre Meinung",
+        options_fr="Bien\nMal",
+        options_de="Gut\nSchlecht",
+        rows_fr="Pistes\nParkings",
+        rows_de="Radwege\nParkplätze",
+    )
 
     page.get_by_role("link", name="Add a page").click()
     page.get_by_label("Page title (français)").fill("Le vélo")
@@ -154,7 +191,10 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     assert resident.get_by_text("Merci : vos réponses ont été enregistrées.").is_visible()
     assert_accessible(resident)
     resident.context.close()
-    assert sorted(Response.objects.values_list("language", "answers__mode")) == [("de", 1), ("fr", 2)]
+    assert sorted(Response.objects.values_list("language", "answers__mode")) == [
+        ("de", 1),
+        ("fr", 2),
+    ]
 
     # Live results, a cross-tab by question and by profile field, then publication.
     visit(page, builder + "results/")
@@ -169,7 +209,9 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     assert_accessible(page)
     page.get_by_label("Columns").select_option("d:gender")
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_role("table", name="Comment venez-vous ? × Gender (profile) — count (row %)").is_visible()
+    assert page.get_by_role(
+        "table", name="Comment venez-vous ? × Gender (profile) — count (row %)"
+    ).is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Publish the results").click()
     assert page.get_by_text("The results are public.").first.is_visible()
@@ -181,11 +223,27 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     do_save_definition(
         questionnaire=questionnaire,
         actor=None,
-        definition={"sections": [], "pages": [{"key": "p1", "questions": [{
-            "key": "turbines", "type": "single", "text": {"fr": "Combien d'éoliennes ?"},
-            "options": [{"code": 1, "label": {"fr": "Deux"}}, {"code": 2, "label": {"fr": "Cinq"}}],
-            "correct": [2], "explanation": {"fr": "Le projet prévoit cinq éoliennes."},
-        }]}]},
+        definition={
+            "sections": [],
+            "pages": [
+                {
+                    "key": "p1",
+                    "questions": [
+                        {
+                            "key": "turbines",
+                            "type": "single",
+                            "text": {"fr": "Combien d'éoliennes ?"},
+                            "options": [
+                                {"code": 1, "label": {"fr": "Deux"}},
+                                {"code": 2, "label": {"fr": "Cinq"}},
+                            ],
+                            "correct": [2],
+                            "explanation": {"fr": "Le projet prévoit cinq éoliennes."},
+                        }
+                    ],
+                }
+            ],
+        },
     )
     player = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
     visit(player, f"/fr/{organisation.slug}/{process.slug}/surveys/quiz/")

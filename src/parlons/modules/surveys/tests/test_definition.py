@@ -38,13 +38,19 @@ def cyclic() -> dict:
                         "type": "single",
                         "text": text("A"),
                         "options": options("x", "y"),
-                        "condition": {"mode": "any", "rules": [{"question": "b", "op": "answered"}]},
+                        "condition": {
+                            "mode": "any",
+                            "rules": [{"question": "b", "op": "answered"}],
+                        },
                     }
                 ],
             },
             {
                 "key": "p2",
-                "condition": {"mode": "all", "rules": [{"question": "a", "op": "is", "value": [1]}]},
+                "condition": {
+                    "mode": "all",
+                    "rules": [{"question": "a", "op": "is", "value": [1]}],
+                },
                 "questions": [{"key": "b", "type": "short_text", "text": text("B")}],
             },
         ],
@@ -74,17 +80,22 @@ def test_a_condition_on_its_own_page_is_a_cycle_too():
 
 def test_unknown_and_later_questions_and_bad_values_are_named():
     definition = copy.deepcopy(DEFINITION)
-    definition["pages"][0]["questions"][1]["condition"] = {"mode": "all", "rules": [{"question": "nope", "op": "answered"}]}
+    definition["pages"][0]["questions"][1]["condition"] = {
+        "mode": "all",
+        "rules": [{"question": "nope", "op": "answered"}],
+    }
     definition["pages"][1]["condition"]["rules"][0]["value"] = [9]
     with translation.override("en"), pytest.raises(ValidationError) as error:
         check_definition(definition)
     assert error.value.messages == [
         "The condition on “p2” uses an answer that “mode” does not offer.",
         "The condition on “grid” refers to an unknown question “nope”.",
-    ] or sorted(error.value.messages) == sorted([
-        "The condition on “p2” uses an answer that “mode” does not offer.",
-        "The condition on “grid” refers to an unknown question “nope”.",
-    ])
+    ] or sorted(error.value.messages) == sorted(
+        [
+            "The condition on “p2” uses an answer that “mode” does not offer.",
+            "The condition on “grid” refers to an unknown question “nope”.",
+        ]
+    )
 
 
 def test_duplicate_keys_and_missing_texts_are_refused():

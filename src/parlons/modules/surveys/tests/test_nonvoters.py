@@ -24,25 +24,40 @@ AGE_EDGES = [18, 35, 50, 65, 120]
 
 
 def choice(key, labels, **extra):
-    return {"key": key, "type": "single", "text": text(key), "required": False,
-            "options": [{"code": i, "label": {"en": label}} for i, label in enumerate(labels, 1)], **extra}
+    return {
+        "key": key,
+        "type": "single",
+        "text": text(key),
+        "required": False,
+        "options": [{"code": i, "label": {"en": label}} for i, label in enumerate(labels, 1)],
+        **extra,
+    }
 
 
 DEFINITION = {
     "sections": [],
-    "pages": [{
-        "key": "p1",
-        "questions": [
-            choice("q25", Q25),
-            choice("q26", Q26),
-            choice("q30", Q30),
-            {"key": "age", "type": "number", "text": text("âge"), "integer": True},
-            choice("gender", ["Female", "Male"]),
-            choice("educ", EDUC),
-        ],
-    }],
+    "pages": [
+        {
+            "key": "p1",
+            "questions": [
+                choice("q25", Q25),
+                choice("q26", Q26),
+                choice("q30", Q30),
+                {"key": "age", "type": "number", "text": text("âge"), "integer": True},
+                choice("gender", ["Female", "Male"]),
+                choice("educ", EDUC),
+            ],
+        }
+    ],
 }
-MAPPING = {"q25": "Q25", "q26": "Q26", "q30": "Q30", "age": "ppage", "gender": "gender", "educ": "educ"}
+MAPPING = {
+    "q25": "Q25",
+    "q26": "Q26",
+    "q30": "Q30",
+    "age": "ppage",
+    "gender": "gender",
+    "educ": "educ",
+}
 
 
 @pytest.fixture
@@ -51,7 +66,9 @@ def imported(make_questionnaire):
 
     path = shared_data("surveys", "us_538_nonvoters_2020", "nonvoters_data.csv")
     questionnaire = make_questionnaire(DEFINITION)
-    count = do_import_responses(questionnaire=questionnaire, content=path.read_bytes(), mapping=MAPPING, actor=None)
+    count = do_import_responses(
+        questionnaire=questionnaire, content=path.read_bytes(), mapping=MAPPING, actor=None
+    )
     return questionnaire, count, path
 
 
@@ -66,14 +83,21 @@ def test_imported_frequencies_equal_pandas_on_the_csv(imported):
     frame = pd.read_csv(path)
     assert count == len(frame) == 5836
     assert Response.objects.filter(questionnaire=questionnaire, origin="imported").count() == 5836
-    results = {r.key: r for r in question_results(questionnaire=questionnaire, data=load_response_data(questionnaire=questionnaire))}
+    results = {
+        r.key: r
+        for r in question_results(
+            questionnaire=questionnaire, data=load_response_data(questionnaire=questionnaire)
+        )
+    }
     for key, column, size in (("q25", "Q25", 4), ("q26", "Q26", 4), ("q30", "Q30", 5)):
         answered = frame[frame[column].isin(range(1, size + 1))]
         expected = answered[column].value_counts().reindex(range(1, size + 1), fill_value=0)
         [table] = results[key].tables
         assert [row.count for row in table.rows] == expected.tolist(), key
         assert table.base == len(answered) and table.missing == len(frame) - len(answered)
-        shares = (answered[column].value_counts(normalize=True).reindex(range(1, size + 1)) * 100).to_numpy()
+        shares = (
+            answered[column].value_counts(normalize=True).reindex(range(1, size + 1)) * 100
+        ).to_numpy()
         np.testing.assert_allclose([row.percent for row in table.rows], shares, rtol=1e-12)
 
 
@@ -87,7 +111,9 @@ def test_raking_through_the_module_matches_samplics(imported):
 
     questionnaire, _count, path = imported
     frame = pd.read_csv(path)
-    bands = pd.cut(frame["ppage"], AGE_EDGES, right=False, labels=["18-34", "35-49", "50-64", "65+"]).astype(str)
+    bands = pd.cut(
+        frame["ppage"], AGE_EDGES, right=False, labels=["18-34", "35-49", "50-64", "65+"]
+    ).astype(str)
     # Population margins: the survey's own weighted totals (its `weight` column), typed in
     # as an organiser would, per category of the module's variables.
     age_totals = frame.groupby(bands)["weight"].sum()
@@ -98,8 +124,14 @@ def test_raking_through_the_module_matches_samplics(imported):
         actor=None,
         margins=[
             {"variable": "q:age", "bands": AGE_EDGES, "targets": age_totals.to_dict()},
-            {"variable": "q:gender", "targets": {"1": gender_totals["Female"], "2": gender_totals["Male"]}},
-            {"variable": "q:educ", "targets": {str(i): educ_totals[label] for i, label in enumerate(EDUC, 1)}},
+            {
+                "variable": "q:gender",
+                "targets": {"1": gender_totals["Female"], "2": gender_totals["Male"]},
+            },
+            {
+                "variable": "q:educ",
+                "targets": {str(i): educ_totals[label] for i, label in enumerate(EDUC, 1)},
+            },
         ],
     )
     data = load_response_data(questionnaire=questionnaire)
@@ -108,8 +140,16 @@ def test_raking_through_the_module_matches_samplics(imported):
 
     theirs = adjustment.SampleWeight().rake(
         samp_weight=np.ones(len(frame)),
-        margins={"age": bands.to_numpy(), "gender": frame["gender"].to_numpy(), "educ": frame["educ"].to_numpy()},
-        control={"age": age_totals.to_dict(), "gender": gender_totals.to_dict(), "educ": educ_totals.to_dict()},
+        margins={
+            "age": bands.to_numpy(),
+            "gender": frame["gender"].to_numpy(),
+            "educ": frame["educ"].to_numpy(),
+        },
+        control={
+            "age": age_totals.to_dict(),
+            "gender": gender_totals.to_dict(),
+            "educ": educ_totals.to_dict(),
+        },
         tol=1e-12,
         ctrl_tol=1e-12,
         max_iter=1000,
