@@ -121,14 +121,12 @@ class Matrix:
 
 def stack(*, plan: Layout, rows: Iterable[tuple[bytes, bytes]]) -> Matrix:
     """Join many binary rows into two matrices (one ``frombuffer`` each)."""
-    code_parts: list[bytes] = []
-    number_parts: list[bytes] = []
-    for code_row, number_row in rows:
-        code_parts.append(code_row)
-        number_parts.append(number_row)
-    n = len(code_parts)
-    codes = np.frombuffer(b"".join(bytes(p) for p in code_parts), dtype=np.int32)
-    numbers = np.frombuffer(b"".join(bytes(p) for p in number_parts), dtype=np.float64)
+    pairs = list(rows)
+    n = len(pairs)
+    code_parts, number_parts = zip(*pairs, strict=True) if n else ((), ())
+    # bytes.join takes memoryviews (PostgreSQL) and bytes (SQLite) alike, in one copy.
+    codes = np.frombuffer(b"".join(code_parts), dtype=np.int32)
+    numbers = np.frombuffer(b"".join(number_parts), dtype=np.float64)
     return Matrix(
         codes.reshape(n, len(plan.codes)) if n else np.zeros((0, len(plan.codes)), np.int32),
         numbers.reshape(n, len(plan.numbers)) if n else np.zeros((0, len(plan.numbers))),

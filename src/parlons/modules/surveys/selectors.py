@@ -101,24 +101,22 @@ def load_response_data(*, questionnaire: Questionnaire) -> ResponseData:
     if rows.filter(~Q(fingerprint=questionnaire.fingerprint)).exists():
         recode_responses(questionnaire=questionnaire)
     plan = Layout.of(questionnaire.definition)
-    code_rows, number_rows, days, origins, people, scores = [], [], [], [], [], []
-    for codes, numbers, day, origin, person, score in rows.order_by("pk").values_list(
-        "codes", "numbers", "day", "origin", "participant_id", "score"
-    ):
-        code_rows.append(codes)
-        number_rows.append(numbers)
-        days.append(day or 0)
-        origins.append(origin == Origin.IMPORTED)
-        people.append(person or 0)
-        scores.append(np.nan if score is None else score)
-    matrix = stack(plan=plan, rows=zip(code_rows, number_rows, strict=True))
+    found = list(
+        rows.order_by("pk").values_list("codes", "numbers", "day", "origin", "participant_id", "score")
+    )
+    if not found:
+        found_columns = [(), (), (), (), (), ()]
+    else:
+        found_columns = list(zip(*found, strict=True))  # one transpose in C, not a Python loop
+    codes, numbers, days, origins, people, scores = found_columns
+    matrix = stack(plan=plan, rows=zip(codes, numbers, strict=True))
     return ResponseData(
         plan,
         matrix,
-        np.asarray(days, dtype=np.int64),
-        np.asarray(origins, dtype=bool),
-        np.asarray(people, dtype=np.int64),
-        np.asarray(scores, dtype=np.float64),
+        np.array([d or 0 for d in days], dtype=np.int64),
+        np.array(origins, dtype=object) == Origin.IMPORTED,
+        np.array([p or 0 for p in people], dtype=np.int64),
+        np.array(scores, dtype=np.float64),
     )
 
 
