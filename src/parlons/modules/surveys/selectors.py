@@ -102,7 +102,9 @@ def load_response_data(*, questionnaire: Questionnaire) -> ResponseData:
         recode_responses(questionnaire=questionnaire)
     plan = Layout.of(questionnaire.definition)
     found = list(
-        rows.order_by("pk").values_list("codes", "numbers", "day", "origin", "participant_id", "score")
+        rows.order_by("pk").values_list(
+            "codes", "numbers", "day", "origin", "participant_id", "score"
+        )
     )
     if not found:
         found_columns = [(), (), (), (), (), ()]

@@ -107,13 +107,13 @@ def page(request, organisation_slug, process_slug, instance_slug, page_key):
         person=request.user, process_slug=process_slug, instance_slug=instance_slug
     )
     if not decide(person=request.user, capability="answer", instance=questionnaire.instance):
-        return redirect(_url(questionnaire, "start"))
+        return redirect(_url(questionnaire, "detail"))
     draft = _draft(request, questionnaire)
     answers = dict(draft.answers) if draft else {}
     pages = visible_pages(questionnaire.definition, answers)
     keys = [p["key"] for p in pages]
     if page_key not in keys:
-        return redirect(_url(questionnaire, "start"))
+        return redirect(_url(questionnaire, "detail"))
     current = pages[keys.index(page_key)]
     if request.method == "POST":
         if "back" in request.POST:
@@ -209,7 +209,7 @@ def _post(request, questionnaire, current, draft, answers):
             messages.success(
                 request, _("Your answers are saved. Come back to finish whenever you like.")
             )
-        return redirect(_url(questionnaire, "start"))
+        return redirect(_url(questionnaire, "detail"))
     return redirect(_url(questionnaire, "page", page_key=following))
 
 
@@ -268,7 +268,7 @@ def resume(request, organisation_slug, process_slug, instance_slug, token):
     ):
         raise Http404("No such draft")
     request.session[_session_key(questionnaire)] = token
-    return redirect(_url(questionnaire, "start"))
+    return redirect(_url(questionnaire, "detail"))
 
 
 @never_cache
@@ -280,7 +280,7 @@ def done(request, organisation_slug, process_slug, instance_slug):
         pk=request.session.get("surveys_last"), questionnaire=questionnaire
     ).first()
     if response is None:
-        return redirect(_url(questionnaire, "start"))
+        return redirect(_url(questionnaire, "detail"))
     feedback = _feedback(questionnaire, response) if questionnaire.is_quiz else []
     return render(
         request,

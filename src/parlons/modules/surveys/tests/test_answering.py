@@ -16,7 +16,7 @@ from .conftest import options, text
 pytestmark = pytest.mark.django_db
 
 
-def url(questionnaire, name="start", lang="fr", **kwargs):
+def url(questionnaire, name="detail", lang="fr", **kwargs):
     from django.urls import reverse
 
     instance = questionnaire.instance
