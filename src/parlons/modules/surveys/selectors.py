@@ -106,10 +106,8 @@ def load_response_data(*, questionnaire: Questionnaire) -> ResponseData:
             "codes", "numbers", "day", "origin", "participant_id", "score"
         )
     )
-    if not found:
-        found_columns = [(), (), (), (), (), ()]
-    else:
-        found_columns = list(zip(*found, strict=True))  # one transpose in C, not a Python loop
+    # One transpose in C rather than a Python loop over the rows.
+    found_columns = list(zip(*found, strict=True)) if found else [(), (), (), (), (), ()]
     codes, numbers, days, origins, people, scores = found_columns
     matrix = stack(plan=plan, rows=zip(codes, numbers, strict=True))
     return ResponseData(
