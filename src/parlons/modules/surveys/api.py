@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404
@@ -11,6 +12,9 @@ from parlons.core.organisations.models import Organisation
 from parlons.core.tenancy import scope
 
 router = Router(tags=["surveys"])
+# Addresses are slugs; anything else names nothing (and must not reach the database:
+# PostgreSQL refuses a NUL character in a query with an error, not a miss).
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 
 
 class QuestionnaireOut(Schema):
@@ -51,6 +55,8 @@ class ResultsOut(Schema):
 def _questionnaire(request, organisation: str, process: str, instance: str):
     from parlons.modules.surveys.selectors import access_questionnaire
 
+    if not all(SLUG.match(part) for part in (organisation, process, instance)):
+        raise Http404
     org = Organisation.objects.filter(slug=organisation).first()
     if org is None:
         raise Http404

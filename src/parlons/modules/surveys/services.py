@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parlons.core.audit.services import log_action
-from parlons.core.permissions import ensure
+from parlons.core.permissions import Refused, ensure
 from parlons.core.processes.models import ModuleInstance
 from parlons.modules.surveys.answering import check_answer_value
 from parlons.modules.surveys.coding import Layout, encode
@@ -176,8 +176,11 @@ def recode_responses(*, questionnaire: Questionnaire, batch: int = 2000) -> int:
 
 
 def check_may_answer(*, instance: ModuleInstance, person: Any) -> None:
-    """Refused (with the decision's message) unless the person may answer now."""
-    ensure(person=person, capability="answer", instance=instance)
+    """ValidationError with the decision's message unless the person may answer now."""
+    try:
+        ensure(person=person, capability="answer", instance=instance)
+    except Refused as refused:
+        raise ValidationError(str(refused.decision.message), code=refused.decision.reason) from None
 
 
 def single_key(*, questionnaire: Questionnaire, person: Any, guest_email: str = "") -> str:
@@ -270,6 +273,7 @@ def do_save_draft(
     files: Mapping[str, Any] | None = None,
 ) -> tuple[Response, str]:
     """Keep the answers so far to resume later; returns the draft and a guest's resume token."""
+    check_may_answer(instance=questionnaire.instance, person=person)
     token = ""
     answers = dict(answers)
     if files:
@@ -317,6 +321,7 @@ def do_submit_response(
     unique constraint (or the conditional update of the draft) and is refused with a
     clear message; nothing of it is saved.
     """
+    check_may_answer(instance=questionnaire.instance, person=person)
     kept = check_submission(questionnaire=questionnaire, answers=answers)
     key = single_key(questionnaire=questionnaire, person=person, guest_email=guest_email)
     if (
