@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # modules
     "parlons.modules.pages",
     "parlons.modules.ideas",
+    "parlons.modules.surveys",
     # shells
     "parlons.portal",
     "parlons.backoffice",
