@@ -88,4 +88,10 @@ def test_the_extractor_finds_python_and_template_strings():
         catalogues.Message("Ideas"),
         catalogues.Message("%(n)s vote", "%(n)s votes"),
     ]
+    uneven = (
+        "{% load i18n %}\n<div>\n      {% if x %}\n  {% translate 'Deep' %}\n {% endif %}</div>"
+    )
+    assert list(catalogues.template_messages(uneven, origin="u.html")) == [
+        catalogues.Message("Deep")
+    ]
     assert len(FOUND[catalogues.PACKAGE]) > 250

@@ -104,7 +104,10 @@ def template_messages(text: str, origin: str) -> Iterator[Message]:
     """Translatable strings of one template, through Django's ``templatize``."""
     from django.utils.translation.template import templatize
 
-    tokens = list(tokenize.generate_tokens(io.StringIO(templatize(text, origin=origin)).readline))
+    # Indentation means nothing here and uneven indentation would stop the tokenizer;
+    # templatize writes each gettext call on one line, so stripping it loses nothing.
+    flat = "\n".join(line.strip() for line in templatize(text, origin=origin).splitlines())
+    tokens = list(tokenize.generate_tokens(io.StringIO(flat).readline))
     for index, token in enumerate(tokens[:-1]):
         if token.type != tokenize.NAME or token.string not in CALLS:
             continue
