@@ -29,6 +29,11 @@ KERNEL_PERIODIC = (
         every=timedelta(hours=6),
         task="parlons.core.participants.tasks.erase_expired_guests",
     ),
+    Periodic(
+        key="participants.tasks.prune",
+        every=timedelta(hours=24),
+        task="parlons.core.participants.tasks.prune_task_results",
+    ),
 )
 
 
