@@ -10,6 +10,7 @@ from parlons.core.participants.verification import METHODS
 from parlons.core.processes.models import Visibility
 from parlons.core.registry import CAPABILITIES, registry
 from parlons.lib.forms import TranslatedFieldsForm, language_choices
+from parlons.lib.uploads import image_validators
 
 
 class ProcessForm(TranslatedFieldsForm):
@@ -92,6 +93,13 @@ class InstanceForm(TranslatedFieldsForm):
         choices=list(METHODS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+    minimum_age = forms.IntegerField(
+        label=_("Minimum age"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("With the “Minimum age” verification: the age a person must have reached."),
+    )
 
     def __init__(self, *args, fixed_module=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +110,13 @@ class InstanceForm(TranslatedFieldsForm):
 
     def clean(self):
         data = super().clean()
-        data["required_verifications"] = {m: {} for m in data.get("required_verifications", [])}
+        required = {m: {} for m in data.get("required_verifications", [])}
+        minimum = data.pop("minimum_age", None)
+        if "age" in required:
+            if not minimum:
+                self.add_error("minimum_age", _("Say which age the verification requires."))
+            required["age"] = {"min": minimum}
+        data["required_verifications"] = required
         return data
 
 
@@ -125,7 +139,12 @@ class BrandingForm(TranslatedFieldsForm):
         regex=r"^#[0-9a-fA-F]{6}$",
         widget=forms.TextInput(attrs={"type": "color"}),
     )
-    logo = forms.ImageField(label=_("Logo"), required=False)
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        validators=image_validators(),
+        help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB. Shown on a white background."),
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=language_choices, widget=forms.CheckboxSelectMultiple
     )

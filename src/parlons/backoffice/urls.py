@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parlons.backoffice import verifications, views
+from parlons.backoffice import privacy, verifications, views
 
 app_name = "backoffice"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path(org + "branding/", views.branding, name="branding"),
     path(org + "audit/", views.audit, name="audit"),
     path(org + "verifications/", verifications.verifications, name="verifications"),
+    path(org + "privacy/", privacy.privacy, name="privacy"),
 ]

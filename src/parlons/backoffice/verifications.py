@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,11 +21,13 @@ from parlons.core.participants.services import (
     do_revoke_verification,
 )
 from parlons.core.permissions.access import organiser_required
+from parlons.lib.uploads import csv_validators
 
 
 class CensusUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Census or voter list (CSV: identifier, date of birth YYYY-MM-DD)")
+        label=gettext_lazy("Census or voter list (CSV: identifier, date of birth YYYY-MM-DD)"),
+        validators=csv_validators(),
     )
 
 
@@ -36,18 +38,46 @@ class CodesForm(forms.Form):
     )
 
 
-def read_census(upload) -> list[tuple[str, str]]:
-    """Rows of (identifier, ISO birth date); a bad line raises with its number."""
-    text = upload.read().decode("utf-8-sig")
-    rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or (number == 1 and not parse_date(row[-1].strip() or "x")):
+def _iso_date(text: str) -> str | None:
+    """A birth date written YYYY-MM-DD or DD/MM/YYYY, as YYYY-MM-DD; None if it is not one."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
             continue
-        if len(row) != 2 or parse_date(row[1].strip()) is None:
+    return None
+
+
+def read_census(upload) -> list[tuple[str, str]]:
+    """Rows of (identifier, ISO birth date); a bad line raises with its number.
+
+    Commas, semicolons (a spreadsheet saved in French) or tabs separate the columns; a
+    first line that is a header is skipped.
+    """
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("This file is not a CSV file in UTF-8. Save it as “CSV UTF-8” and try again.")
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    rows = []
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        birth = _iso_date(row[-1]) if len(row) == 2 else None
+        if number == 1 and birth is None:
+            continue  # a header
+        if birth is None or not row[0].strip():
             raise ValidationError(
-                _("Line %(n)d: expected an identifier and a date YYYY-MM-DD.") % {"n": number}
+                _("Line %(n)d: expected an identifier and a date of birth (YYYY-MM-DD).")
+                % {"n": number}
             )
-        rows.append((row[0].strip(), row[1].strip()))
+        rows.append((row[0].strip(), birth))
+    if not rows:
+        raise ValidationError(_("The file holds no line to load."))
     return rows
 
 

@@ -194,6 +194,7 @@ def instance_edit(request, organisation_slug, process_slug, instance_id=None):
             "slug": instance.slug,
             "module": instance.module,
             "required_verifications": list(instance.required_verifications),
+            "minimum_age": (instance.required_verifications.get("age") or {}).get("min"),
         }
         if instance
         else {},
