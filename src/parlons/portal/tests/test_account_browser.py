@@ -14,6 +14,7 @@ import json
 import re
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -135,7 +136,7 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger mes données").click()
-    archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert sorted(archive.namelist()) == [
         "README.txt",
         "api_tokens.json",

@@ -242,7 +242,9 @@ PRODUCTION = {
 
 
 def run_with(environment: dict, code: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")} | environment
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    } | environment
     env["DJANGO_SETTINGS_MODULE"] = "parlons.config.settings"
     return subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
