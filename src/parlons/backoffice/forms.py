@@ -13,6 +13,15 @@ from parlons.lib.forms import TranslatedFieldsForm, language_choices
 from parlons.lib.uploads import image_validators
 
 
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker, which reads and writes only ``YYYY-MM-DDTHH:MM``."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 class ProcessForm(TranslatedFieldsForm):
     translated = {
         "title": (True, forms.TextInput),
@@ -39,12 +48,8 @@ class ProcessForm(TranslatedFieldsForm):
 class PhaseForm(TranslatedFieldsForm):
     translated = {"title": (True, forms.TextInput), "description": (False, forms.Textarea)}
     translated_labels = {"title": _("Title"), "description": _("Description (Markdown)")}
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput())
 
     def __init__(self, *args, instances=(), current=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
