@@ -182,3 +182,26 @@ def test_verify_by_code(client, ana, city, make_member):
     assert Verification.objects.get(participant=ana).method == "code"
     again = client.post("/en/lyon/verify/", {"method": "code", "code-code": code})
     assert "This code is not valid or has already been used." in again.text
+
+
+def test_password_reset_by_the_link_sent(
+    client, make_participant, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    from allauth.account.models import EmailAddress
+
+    person = make_participant("bo@example.org", password="an old passphrase 1")
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": "bo@example.org"})
+    [sent] = mailoutbox
+    link = re.search(r"https?://[^/]+(/en/accounts/password/reset/key/\S+/)", sent.body).group(1)
+    form = client.get(link, follow=True)
+    action = form.redirect_chain[-1][0] if form.redirect_chain else link
+    response = client.post(
+        action, {"password1": "a new passphrase 22", "password2": "a new passphrase 22"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("a new passphrase 22")
