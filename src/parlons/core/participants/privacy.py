@@ -329,3 +329,11 @@ def do_prune_task_results(*, now=None) -> int:
         finished_at__lt=now - TASK_RESULTS_KEPT
     ).delete()
     return deleted
+
+
+def do_clear_expired_sessions(*, now=None) -> int:
+    """Delete expired sessions (Django keeps them until told; they name their account)."""
+    from django.contrib.sessions.models import Session
+
+    deleted, _by_model = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
+    return deleted

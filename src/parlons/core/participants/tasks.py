@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.tasks import task
 
-from parlons.core.participants.privacy import do_erase_expired_guests, do_prune_task_results
+from parlons.core.participants.privacy import (
+    do_clear_expired_sessions,
+    do_erase_expired_guests,
+    do_prune_task_results,
+)
 
 
 @task()
@@ -15,6 +19,7 @@ def erase_expired_guests() -> int:
 
 
 @task()
-def prune_task_results() -> int:
-    """Retention: delete finished tasks (their arguments hold whole e-mails) after a week."""
-    return do_prune_task_results()
+def prune_expired_data() -> dict[str, int]:
+    """Retention: finished tasks (their arguments hold whole e-mails) after a week, and
+    expired sessions."""
+    return {"tasks": do_prune_task_results(), "sessions": do_clear_expired_sessions()}

@@ -337,3 +337,20 @@ def test_finished_tasks_holding_emails_are_pruned_after_a_week():
     assert do_prune_task_results(now=now) == 1
     assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert not DBTaskResult.objects.filter(pk=old.pk).exists()
+
+
+def test_expired_sessions_are_cleared_by_the_daily_task(client, make_participant):
+    from django.contrib.sessions.models import Session
+
+    from parlons.core.participants.tasks import prune_expired_data
+
+    client.force_login(make_participant())
+    live = Session.objects.get()
+    stale = Session.objects.create(
+        session_key="stale0123456789",
+        session_data="x",
+        expire_date=timezone.now() - timedelta(seconds=1),
+    )
+    assert prune_expired_data.enqueue().return_value == {"tasks": 0, "sessions": 1}
+    assert list(Session.objects.values_list("pk", flat=True)) == [live.pk]
+    assert not Session.objects.filter(pk=stale.pk).exists()
