@@ -30,9 +30,9 @@ KERNEL_PERIODIC = (
         task="parlons.core.participants.tasks.erase_expired_guests",
     ),
     Periodic(
-        key="participants.tasks.prune",
+        key="participants.expired.prune",
         every=timedelta(hours=24),
-        task="parlons.core.participants.tasks.prune_task_results",
+        task="parlons.core.participants.tasks.prune_expired_data",
     ),
 )
 
