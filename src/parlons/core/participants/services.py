@@ -193,7 +193,6 @@ def do_verify_census(
             organisation=organisation,
             method="census",
             identity_hash=identity,
-            data={"birth_date": birth_date.isoformat()},
         )
         if verification is not None:
             _record(
