@@ -153,3 +153,65 @@ def do_save_instance(
         data={"module": instance.module},
     )
     return instance
+
+
+@transaction.atomic
+def do_invite_participant(*, process: Process, email: str, actor: Any):
+    """Invite the account with ``email`` to ``process`` (private processes) and tell them.
+
+    The e-mail, in the person's language, links to the process; it leaves after commit.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from parlons.core.notifications.services import queue_email
+    from parlons.core.participants.models import Participant
+    from parlons.lib.i18n import pick
+
+    person = Participant.objects.filter(email__iexact=email.strip(), erased_at=None).first()
+    if person is None:
+        raise ValidationError(
+            _("No account uses this e-mail address. Ask the person to sign up first.")
+        )
+    if process.invited.filter(pk=person.pk).exists():
+        raise ValidationError(_("This person is already invited."))
+    process.invited.add(person)
+    log_action(
+        actor=actor,
+        code="processes.invitation.added",
+        target=process,
+        organisation=process.organisation,
+        data={"participant": person.pk},
+    )
+    with translation.override(person.language):
+        path = reverse("portal:process", args=[process.organisation.slug, process.slug])
+        values = {
+            "title": pick(process.title),
+            "organisation": process.organisation.name,
+            "url": settings.SITE_URL + path,
+        }
+        queue_email(
+            to=person.email,
+            subject=_("You are invited to take part: %(title)s") % values,
+            body=_(
+                "%(organisation)s invites you to take part in “%(title)s”, a process "
+                "open to invited participants only.\n\nLog in and follow this link: %(url)s"
+            )
+            % values,
+            language=person.language,
+        )
+    return person
+
+
+@transaction.atomic
+def do_withdraw_invitation(*, process: Process, participant: Any, actor: Any) -> None:
+    """Take back an invitation; the person no longer sees the private process."""
+    process.invited.remove(participant)
+    log_action(
+        actor=actor,
+        code="processes.invitation.removed",
+        target=process,
+        organisation=process.organisation,
+        data={"participant": participant.pk},
+    )
