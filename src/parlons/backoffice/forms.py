@@ -125,6 +125,10 @@ class InstanceForm(TranslatedFieldsForm):
         return data
 
 
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the account"))
+
+
 class MemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the account"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

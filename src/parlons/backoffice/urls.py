@@ -13,6 +13,7 @@ urlpatterns = [
     path(org + "processes/new/", views.process_create, name="process_create"),
     path(proc, views.process_detail, name="process"),
     path(proc + "edit/", views.process_edit, name="process_edit"),
+    path(proc + "invitations/", views.invitations, name="invitations"),
     path(proc + "phases/new/", views.phase_edit, name="phase_create"),
     path(proc + "phases/<int:phase_id>/", views.phase_edit, name="phase_edit"),
     path(proc + "modules/new/", views.instance_edit, name="instance_create"),
