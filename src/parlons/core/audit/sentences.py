@@ -33,6 +33,8 @@ KERNEL_ACTIONS = {
     "processes.phase.deleted": _("%(actor)s deleted a phase (%(target)s)"),
     "processes.instance.created": _("%(actor)s added the module instance %(target)s"),
     "processes.instance.updated": _("%(actor)s changed the module instance %(target)s"),
+    "processes.area.created": _("%(actor)s added an area and its postcodes"),
+    "processes.area.updated": _("%(actor)s changed an area or its postcodes"),
     "processes.invitation.added": _("%(actor)s invited someone to the process %(target)s"),
     "processes.invitation.removed": _("%(actor)s withdrew an invitation to %(target)s"),
 }

@@ -215,3 +215,55 @@ def do_withdraw_invitation(*, process: Process, participant: Any, actor: Any) ->
         organisation=process.organisation,
         data={"participant": participant.pk},
     )
+
+
+def parse_postcodes(text: str) -> list[str]:
+    """Postcodes separated by commas, semicolons, tabs or lines, once each, in upper case
+    and without inner spaces (``SW1A 1AA`` is kept as ``SW1A1AA``, as typed ones are).
+    Words without a digit (a header such as ``postcode``) are not postcodes."""
+    import re
+
+    seen: dict[str, None] = {}
+    for token in re.split(r"[,;\t\r\n]+", text.upper()):
+        token = "".join(token.split())
+        if any(character.isdigit() for character in token):
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+@transaction.atomic
+def do_save_area(*, organisation: Organisation, actor: Any, values: dict, area=None):
+    """Create or change an area of the organisation and the postcodes it covers.
+
+    Residents verify by postcode against these lists (``participants.do_verify_postcode``).
+    """
+    from parlons.core.processes.models import Area
+
+    created = area is None
+    area = area or Area(organisation=organisation)
+    postcodes = values.get("postcodes", area.postcodes)
+    if isinstance(postcodes, str):
+        postcodes = parse_postcodes(postcodes)
+    taken = {
+        code
+        for other in Area.objects.filter(organisation=organisation).exclude(pk=area.pk)
+        for code in other.postcodes
+    } & set(postcodes)
+    if taken:
+        raise ValidationError(
+            _("These postcodes already belong to another area: %(codes)s")
+            % {"codes": ", ".join(sorted(taken))}
+        )
+    area.code = values.get("code", area.code)
+    area.name = values.get("name", area.name)
+    area.postcodes = postcodes
+    area.full_clean()
+    area.save()
+    log_action(
+        actor=actor,
+        code="processes.area.created" if created else "processes.area.updated",
+        target=area,
+        organisation=organisation,
+        data={"postcodes": len(postcodes)},
+    )
+    return area
