@@ -22,5 +22,7 @@ urlpatterns = [
     path(org + "branding/", views.branding, name="branding"),
     path(org + "audit/", views.audit, name="audit"),
     path(org + "verifications/", verifications.verifications, name="verifications"),
+    path(org + "verifications/areas/new/", verifications.area_edit, name="area_create"),
+    path(org + "verifications/areas/<int:area_id>/", verifications.area_edit, name="area_edit"),
     path(org + "privacy/", privacy.privacy, name="privacy"),
 ]

@@ -21,6 +21,9 @@ from parlons.core.participants.services import (
     do_revoke_verification,
 )
 from parlons.core.permissions.access import organiser_required
+from parlons.core.processes.models import Area
+from parlons.core.processes.services import do_save_area, parse_postcodes
+from parlons.lib.forms import TranslatedFieldsForm
 from parlons.lib.uploads import csv_validators
 
 
@@ -35,6 +38,74 @@ class CodesForm(forms.Form):
     batch = forms.CharField(label=gettext_lazy("Batch name"), max_length=80)
     count = forms.IntegerField(
         label=gettext_lazy("Number of codes"), min_value=1, max_value=100_000
+    )
+
+
+class AreaForm(TranslatedFieldsForm):
+    translated = {"name": (True, forms.TextInput)}
+    translated_labels = {"name": gettext_lazy("Name")}
+    code = forms.SlugField(
+        label=gettext_lazy("Code"),
+        max_length=40,
+        help_text=gettext_lazy("Letters, digits and hyphens, e.g. old-town."),
+    )
+    postcodes = forms.CharField(
+        label=gettext_lazy("Postcodes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Separated by commas or lines."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Or a file of postcodes (CSV or text, one per line)"),
+        required=False,
+        validators=csv_validators(),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.pop("file", None)
+        if upload:
+            try:
+                data["postcodes"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", _("This file is not a CSV file in UTF-8."))
+        if not parse_postcodes(data.get("postcodes") or ""):
+            self.add_error("postcodes", _("Give at least one postcode."))
+        return data
+
+
+@organiser_required("admin")
+def area_edit(request, organisation_slug, area_id=None):
+    """Add an area of the organisation, or change its name and postcodes."""
+    organisation = request.organisation
+    area = get_object_or_404(Area, pk=area_id, organisation=organisation) if area_id else None
+    form = AreaForm(
+        request.POST or None,
+        request.FILES or None,
+        languages=organisation.languages,
+        initial_texts={"name": area.name} if area else {},
+        initial={"code": area.code, "postcodes": "\n".join(area.postcodes)} if area else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_area(
+                organisation=organisation, actor=request.user, values=form.cleaned_data, area=area
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The area was saved."))
+            return redirect("backoffice:verifications", organisation_slug)
+    return render(
+        request,
+        "backoffice/form.html",
+        {
+            "form": form,
+            "title": _("Change the area") if area else _("Add an area"),
+            "submit": _("Save"),
+            "multipart": True,
+        },
     )
 
 
@@ -129,6 +200,7 @@ def verifications(request, organisation_slug):
         {
             "census": census,
             "codes": codes,
+            "areas": Area.objects.filter(organisation=organisation).order_by("code"),
             "conflicts": VerificationConflict.objects.filter(organisation=organisation)
             .select_related("holder", "claimant")
             .order_by("-created_at")[:100],

@@ -149,3 +149,82 @@ def test_an_admin_cannot_revoke_another_organisations_verification(
     assert admin_client.post(URL, {"revoke": held.pk}).status_code == 404
     held.refresh_from_db()
     assert held.revoked_at is None
+
+
+# --- areas and their postcode lists -------------------------------------------------------
+
+
+def area_form(**changes):
+    return {
+        "name_fr": "Vieux-Lyon",
+        "code": "vieux-lyon",
+        "postcodes": "69005, 69 005\n69321",
+    } | changes
+
+
+def test_an_admin_adds_an_area_with_its_postcodes(admin_client, city, make_participant):
+    from parlons.core.participants.services import do_verify_postcode
+    from parlons.core.processes.models import Area
+
+    response = admin_client.post(
+        "/en/backoffice/lyon/verifications/areas/new/", area_form(), follow=True
+    )
+    assert "The area was saved." in response.content.decode()
+    area = Area.objects.get(organisation=city)
+    assert (area.code, area.name, area.postcodes) == (
+        "vieux-lyon",
+        {"fr": "Vieux-Lyon"},
+        ["69005", "69321"],
+    )
+    assert "Vieux-Lyon" in response.content.decode()
+    assert (
+        do_verify_postcode(participant=make_participant(), organisation=city, postcode="69321").area
+        == area
+    )
+    assert AuditEntry.objects.filter(code="processes.area.created").count() == 1
+
+
+def test_postcodes_come_from_a_file_too_and_an_area_is_changed(admin_client, city):
+    from parlons.core.processes.models import Area
+
+    admin_client.post("/en/backoffice/lyon/verifications/areas/new/", area_form())
+    area = Area.objects.get()
+    upload = SimpleUploadedFile("codes.csv", b"postcode\r\n69001\r\nsw1a 1aa\r\n")
+    response = admin_client.post(
+        f"/en/backoffice/lyon/verifications/areas/{area.pk}/",
+        area_form(postcodes="", file=upload) | {"name_en": "Old Lyon"},
+    )
+    assert response.status_code == 302
+    area.refresh_from_db()
+    assert area.postcodes == ["69001", "SW1A1AA"]
+    assert area.name == {"fr": "Vieux-Lyon", "en": "Old Lyon"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"postcodes": " , "}, "Give at least one postcode."),
+        ({"code": "not a code!"}, "Enter a valid “slug”"),
+        ({"name_fr": ""}, "This field is required."),
+    ],
+)
+def test_a_bad_area_is_refused_and_nothing_is_saved(admin_client, changes, message):
+    from parlons.core.processes.models import Area
+
+    response = admin_client.post(
+        "/en/backoffice/lyon/verifications/areas/new/", area_form(**changes)
+    )
+    assert message in response.content.decode()
+    assert not Area.objects.exists()
+
+
+def test_a_postcode_belongs_to_one_area_only(admin_client, city):
+    from parlons.core.processes.models import Area
+
+    admin_client.post("/en/backoffice/lyon/verifications/areas/new/", area_form())
+    response = admin_client.post(
+        "/en/backoffice/lyon/verifications/areas/new/",
+        area_form(code="presquile", name_fr="Presqu'île", postcodes="69001\n69005"),
+    )
+    assert "These postcodes already belong to another area: 69005" in response.content.decode()
+    assert Area.objects.count() == 1
