@@ -34,3 +34,11 @@ def capability_label(key: str) -> str:
 
     capability = CAPABILITIES.get(key)
     return capability.label if capability else key
+
+
+@register.filter
+def verification_label(method: str) -> str:
+    """The translated name of a verification method (``census`` → "On the census…")."""
+    from parlons.core.participants.verification import METHODS
+
+    return METHODS.get(method, method)
