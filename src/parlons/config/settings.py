@@ -29,8 +29,11 @@ INSTALLED_APPS = [
     "parlons.core.registry",
     "parlons.core.operations",
     "parlons.core.notifications",
+    # the contribution toolkit modules share
+    "parlons.contributions",
     # modules
     "parlons.modules.pages",
+    "parlons.modules.ideas",
     # shells
     "parlons.portal",
     "parlons.backoffice",

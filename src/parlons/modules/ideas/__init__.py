@@ -1,0 +1,1 @@
+"""The idea box: participants submit ideas, support and discuss them; organisers answer."""
