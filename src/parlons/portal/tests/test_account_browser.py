@@ -23,11 +23,14 @@ from django.core import mail
 from parlons.core.audit.models import AuditEntry
 from parlons.core.operations.demo import PASSWORD, current_totp_code, load_demo
 from parlons.core.participants.models import Participant
+from parlons.modules.ideas.models import Idea
 from parlons.testing.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "lea.dupont@example.org"
+BOX = "/fr/villeneuve/villeneuve-demain/ideas/idees/"
+IDEA = "Des bancs à l'ombre sur le quai"
 SECRET = "a long and unusual passphrase 42"
 
 
@@ -127,6 +130,17 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     page.get_by_role("button", name="Vérifier — Habitant du territoire (code postal)").click()
     assert page.get_by_text("Merci : vous êtes vérifié").is_visible()
     assert_accessible(page)
+
+    # take part: an idea in the demo's idea box
+    visit(page, f"{BOX}new/")
+    page.locator("input[name=title]").fill(IDEA)
+    page.locator("textarea[name=body]").fill("Trois bancs à l'ombre des platanes, face au lac.")
+    page.get_by_role("button", name="Publier mon idée").click()
+    assert page.get_by_role("heading", level=1).inner_text() == IDEA
+    assert page.get_by_text("Par Léa D.").is_visible()
+    assert_accessible(page)
+    idea_url = page.url
+    ideas_in_box = Idea.objects.filter(instance__slug="idees").count()
     entries_in_organisation = AuditEntry.objects.filter(organisation=organisation).count()
     people = Participant.objects.count()
 
@@ -143,6 +157,7 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
         "audit.json",
         "demographics.json",
         "guests.json",
+        "modules/ideas.json",
         "profile.json",
         "roles.json",
         "verifications.json",
@@ -166,12 +181,15 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
         ("postcode", "villeneuve", "les-rives"),
     ]
     codes = [entry["code"] for entry in json.loads(archive.read("audit.json"))]
-    assert codes == [
+    assert codes[:4] == [
         "participants.email.verified",
         "participants.profile.updated",
         "participants.demographics.saved",
         "participants.verification.granted",
     ]
+    assert "ideas.idea.submitted" in codes
+    ideas = json.loads(archive.read("modules/ideas.json"))["ideas"]
+    assert [(i["title"], i["idea_box"]) for i in ideas] == [(IDEA, "villeneuve-demain/idees")]
     assert "Chaque fichier est un document JSON" in archive.read("README.txt").decode()
 
     # delete my account
@@ -188,6 +206,13 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     assert Participant.objects.count() == people  # the account stays, as a tombstone
     assert AuditEntry.objects.filter(organisation=organisation).count() == entries_in_organisation
     assert not person.verifications.exists() and not hasattr_demographics(person)
+    assert Idea.objects.filter(instance__slug="idees").count() == ideas_in_box
+
+    # the idea stays, anonymous
+    visit(page, idea_url)
+    assert page.get_by_role("heading", level=1).inner_text() == IDEA
+    assert page.get_by_text("Par un participant anonyme").is_visible()
+    assert page.get_by_text("Léa D.").count() == 0
 
     # the organisers' log now shows an anonymous participant where Léa took part
     log_in_as_organiser(page)
