@@ -42,6 +42,20 @@ def flatmap_path_parameters(context, path_parameters):
     return st.sampled_from([path_parameters, {**path_parameters, **known}])
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Call the WSGI application as Django's test client does: a request's end must not
+    close the database connection, which holds the test's transaction (PostgreSQL)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def demo_token() -> str:
     """Load the demo city, note real addresses in it, return its organiser's token."""
