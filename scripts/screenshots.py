@@ -34,9 +34,21 @@ SHOTS = [
     ("backoffice-processes.png", "/en/backoffice/villeneuve/", "page"),
     ("backoffice-process.png", "/en/backoffice/villeneuve/processes/participer/", "page"),
     ("backoffice-new-process.png", "/en/backoffice/villeneuve/processes/new/", "main"),
-    ("backoffice-choose-module.png", "/en/backoffice/villeneuve/processes/participer/modules/new/", "page"),
-    ("backoffice-module.png", "/en/backoffice/villeneuve/processes/participer/modules/new/?module=pages", "main"),
-    ("backoffice-phase.png", "/en/backoffice/villeneuve/processes/participer/phases/{phase}/", "main"),
+    (
+        "backoffice-choose-module.png",
+        "/en/backoffice/villeneuve/processes/participer/modules/new/",
+        "page",
+    ),
+    (
+        "backoffice-module.png",
+        "/en/backoffice/villeneuve/processes/participer/modules/new/?module=pages",
+        "main",
+    ),
+    (
+        "backoffice-phase.png",
+        "/en/backoffice/villeneuve/processes/participer/phases/{phase}/",
+        "main",
+    ),
     ("backoffice-members.png", "/en/backoffice/villeneuve/members/", "page"),
     ("backoffice-branding.png", "/en/backoffice/villeneuve/branding/", "main"),
     ("backoffice-verifications.png", "/en/backoffice/villeneuve/verifications/", "main"),
@@ -61,7 +73,9 @@ def small_png(png: bytes) -> bytes:
         image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(out, "PNG", optimize=True)
         if out.tell() <= LIMIT:
             return out.getvalue()
-        image = image.resize((image.width * 4 // 5, image.height * 4 // 5), Image.Resampling.LANCZOS)
+        image = image.resize(
+            (image.width * 4 // 5, image.height * 4 // 5), Image.Resampling.LANCZOS
+        )
 
 
 def log_in(page, url: str) -> None:
@@ -104,10 +118,7 @@ def main() -> int:
             page.locator("main form.stack button[type=submit]").click()
         for name, path, part in SHOTS:
             page.goto(url + path.format(phase=phase))
-            if part == "page":
-                png = page.screenshot()
-            else:
-                png = page.locator(part).screenshot()
+            png = page.screenshot() if part == "page" else page.locator(part).screenshot()
             data = small_png(png)
             (options.out / name).write_bytes(data)
             print(f"{name}: {len(data) // 1024} KB")
