@@ -10,6 +10,16 @@ from parlons.core.participants.verification import METHODS
 from parlons.core.processes.models import Visibility
 from parlons.core.registry import CAPABILITIES, registry
 from parlons.lib.forms import TranslatedFieldsForm, language_choices
+from parlons.lib.uploads import image_validators
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker, which reads and writes only ``YYYY-MM-DDTHH:MM``."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 class ProcessForm(TranslatedFieldsForm):
@@ -38,12 +48,8 @@ class ProcessForm(TranslatedFieldsForm):
 class PhaseForm(TranslatedFieldsForm):
     translated = {"title": (True, forms.TextInput), "description": (False, forms.Textarea)}
     translated_labels = {"title": _("Title"), "description": _("Description (Markdown)")}
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput())
 
     def __init__(self, *args, instances=(), current=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +98,13 @@ class InstanceForm(TranslatedFieldsForm):
         choices=list(METHODS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+    minimum_age = forms.IntegerField(
+        label=_("Minimum age"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("With the “Minimum age” verification: the age a person must have reached."),
+    )
 
     def __init__(self, *args, fixed_module=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,8 +115,18 @@ class InstanceForm(TranslatedFieldsForm):
 
     def clean(self):
         data = super().clean()
-        data["required_verifications"] = {m: {} for m in data.get("required_verifications", [])}
+        required = {m: {} for m in data.get("required_verifications", [])}
+        minimum = data.pop("minimum_age", None)
+        if "age" in required:
+            if not minimum:
+                self.add_error("minimum_age", _("Say which age the verification requires."))
+            required["age"] = {"min": minimum}
+        data["required_verifications"] = required
         return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the account"))
 
 
 class MemberForm(forms.Form):
@@ -125,7 +148,12 @@ class BrandingForm(TranslatedFieldsForm):
         regex=r"^#[0-9a-fA-F]{6}$",
         widget=forms.TextInput(attrs={"type": "color"}),
     )
-    logo = forms.ImageField(label=_("Logo"), required=False)
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        validators=image_validators(),
+        help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB. Shown on a white background."),
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=language_choices, widget=forms.CheckboxSelectMultiple
     )

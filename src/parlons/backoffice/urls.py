@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parlons.backoffice import verifications, views
+from parlons.backoffice import privacy, verifications, views
 
 app_name = "backoffice"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path(org + "processes/new/", views.process_create, name="process_create"),
     path(proc, views.process_detail, name="process"),
     path(proc + "edit/", views.process_edit, name="process_edit"),
+    path(proc + "invitations/", views.invitations, name="invitations"),
     path(proc + "phases/new/", views.phase_edit, name="phase_create"),
     path(proc + "phases/<int:phase_id>/", views.phase_edit, name="phase_edit"),
     path(proc + "modules/new/", views.instance_edit, name="instance_create"),
@@ -21,4 +22,7 @@ urlpatterns = [
     path(org + "branding/", views.branding, name="branding"),
     path(org + "audit/", views.audit, name="audit"),
     path(org + "verifications/", verifications.verifications, name="verifications"),
+    path(org + "verifications/areas/new/", verifications.area_edit, name="area_create"),
+    path(org + "verifications/areas/<int:area_id>/", verifications.area_edit, name="area_edit"),
+    path(org + "privacy/", privacy.privacy, name="privacy"),
 ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,11 +21,16 @@ from parlons.core.participants.services import (
     do_revoke_verification,
 )
 from parlons.core.permissions.access import organiser_required
+from parlons.core.processes.models import Area
+from parlons.core.processes.services import do_save_area, parse_postcodes
+from parlons.lib.forms import TranslatedFieldsForm
+from parlons.lib.uploads import csv_validators
 
 
 class CensusUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Census or voter list (CSV: identifier, date of birth YYYY-MM-DD)")
+        label=gettext_lazy("Census or voter list (CSV: identifier, date of birth YYYY-MM-DD)"),
+        validators=csv_validators(),
     )
 
 
@@ -36,18 +41,114 @@ class CodesForm(forms.Form):
     )
 
 
-def read_census(upload) -> list[tuple[str, str]]:
-    """Rows of (identifier, ISO birth date); a bad line raises with its number."""
-    text = upload.read().decode("utf-8-sig")
-    rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or (number == 1 and not parse_date(row[-1].strip() or "x")):
-            continue
-        if len(row) != 2 or parse_date(row[1].strip()) is None:
-            raise ValidationError(
-                _("Line %(n)d: expected an identifier and a date YYYY-MM-DD.") % {"n": number}
+class AreaForm(TranslatedFieldsForm):
+    translated = {"name": (True, forms.TextInput)}
+    translated_labels = {"name": gettext_lazy("Name")}
+    code = forms.SlugField(
+        label=gettext_lazy("Code"),
+        max_length=40,
+        help_text=gettext_lazy("Letters, digits and hyphens, e.g. old-town."),
+    )
+    postcodes = forms.CharField(
+        label=gettext_lazy("Postcodes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Separated by commas or lines."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Or a file of postcodes (CSV or text, one per line)"),
+        required=False,
+        validators=csv_validators(),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.pop("file", None)
+        if upload:
+            try:
+                data["postcodes"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", _("This file is not a CSV file in UTF-8."))
+        if not parse_postcodes(data.get("postcodes") or ""):
+            self.add_error("postcodes", _("Give at least one postcode."))
+        return data
+
+
+@organiser_required("admin")
+def area_edit(request, organisation_slug, area_id=None):
+    """Add an area of the organisation, or change its name and postcodes."""
+    organisation = request.organisation
+    area = get_object_or_404(Area, pk=area_id, organisation=organisation) if area_id else None
+    form = AreaForm(
+        request.POST or None,
+        request.FILES or None,
+        languages=organisation.languages,
+        initial_texts={"name": area.name} if area else {},
+        initial={"code": area.code, "postcodes": "\n".join(area.postcodes)} if area else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_area(
+                organisation=organisation, actor=request.user, values=form.cleaned_data, area=area
             )
-        rows.append((row[0].strip(), row[1].strip()))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The area was saved."))
+            return redirect("backoffice:verifications", organisation_slug)
+    return render(
+        request,
+        "backoffice/form.html",
+        {
+            "form": form,
+            "title": _("Change the area") if area else _("Add an area"),
+            "submit": _("Save"),
+            "multipart": True,
+        },
+    )
+
+
+def _iso_date(text: str) -> str | None:
+    """A birth date written YYYY-MM-DD or DD/MM/YYYY, as YYYY-MM-DD; None if it is not one."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def read_census(upload) -> list[tuple[str, str]]:
+    """Rows of (identifier, ISO birth date); a bad line raises with its number.
+
+    Commas, semicolons (a spreadsheet saved in French) or tabs separate the columns; a
+    first line that is a header is skipped.
+    """
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("This file is not a CSV file in UTF-8. Save it as “CSV UTF-8” and try again.")
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    rows = []
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        birth = _iso_date(row[-1]) if len(row) == 2 else None
+        if number == 1 and birth is None:
+            continue  # a header
+        if birth is None or not row[0].strip():
+            raise ValidationError(
+                _("Line %(n)d: expected an identifier and a date of birth (YYYY-MM-DD).")
+                % {"n": number}
+            )
+        rows.append((row[0].strip(), birth))
+    if not rows:
+        raise ValidationError(_("The file holds no line to load."))
     return rows
 
 
@@ -99,6 +200,7 @@ def verifications(request, organisation_slug):
         {
             "census": census,
             "codes": codes,
+            "areas": Area.objects.filter(organisation=organisation).order_by("code"),
             "conflicts": VerificationConflict.objects.filter(organisation=organisation)
             .select_related("holder", "claimant")
             .order_by("-created_at")[:100],

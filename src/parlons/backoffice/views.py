@@ -7,16 +7,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parlons.backoffice.forms import BrandingForm, InstanceForm, MemberForm, PhaseForm, ProcessForm
+from parlons.backoffice.forms import (
+    BrandingForm,
+    InstanceForm,
+    InviteForm,
+    MemberForm,
+    PhaseForm,
+    ProcessForm,
+)
 from parlons.core.audit.models import AuditEntry
 from parlons.core.audit.sentences import describe
 from parlons.core.organisations.models import Member, Organisation
 from parlons.core.organisations.services import do_add_member, do_remove_member, do_update_branding
 from parlons.core.permissions.access import organiser_required
 from parlons.core.processes.models import ModuleInstance, Phase, Process
-from parlons.core.processes.services import do_save_instance, do_save_phase, do_save_process
+from parlons.core.processes.services import (
+    do_invite_participant,
+    do_save_instance,
+    do_save_phase,
+    do_save_process,
+    do_withdraw_invitation,
+)
 from parlons.core.registry import registry
 from parlons.core.tenancy import scopes_disabled
 
@@ -89,7 +103,34 @@ def process_detail(request, organisation_slug, process_slug):
             "phases": phases,
             "instances": instances,
             "modules": {d.key: d for d in registry},
+            "invited": process.invited.order_by("email"),
+            "invite": InviteForm(),
         },
+    )
+
+
+@organiser_required("admin")
+def invitations(request, organisation_slug, process_slug):
+    """Invite an account to the process, or withdraw an invitation (POST only)."""
+    process = get_object_or_404(Process, slug=process_slug)
+    if request.method == "POST" and "withdraw" in request.POST:
+        person = get_object_or_404(process.invited, pk=request.POST["withdraw"])
+        do_withdraw_invitation(process=process, participant=person, actor=request.user)
+        messages.success(request, _("The invitation was withdrawn."))
+    elif request.method == "POST":
+        form = InviteForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["email"])
+            do_invite_participant(
+                process=process, email=form.cleaned_data["email"], actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The invitation was sent."))
+    return redirect(
+        f"{reverse('backoffice:process', args=[organisation_slug, process_slug])}#invited"
     )
 
 
@@ -181,25 +222,51 @@ def phase_edit(request, organisation_slug, process_slug, phase_id=None):
 
 @organiser_required("admin")
 def instance_edit(request, organisation_slug, process_slug, instance_id=None):
+    """Add a module to a process (choose the module first), or change an instance.
+
+    The module's own settings (its ``settings_form``) are part of the same form.
+    """
     process = get_object_or_404(Process, slug=process_slug)
     instance = (
         get_object_or_404(ModuleInstance, pk=instance_id, process=process) if instance_id else None
     )
+    module = (
+        instance.module if instance else request.POST.get("module") or request.GET.get("module")
+    )
+    if module not in registry:
+        return render(
+            request,
+            "backoffice/choose_module.html",
+            {"process": process, "modules": list(registry)},
+        )
+    declaration = registry.get(module)
     form = InstanceForm(
         request.POST or None,
         languages=process.languages,
-        fixed_module=instance.module if instance else None,
+        fixed_module=module,
         initial_texts={"title": instance.title} if instance else {},
         initial={
             "slug": instance.slug,
-            "module": instance.module,
             "required_verifications": list(instance.required_verifications),
+            "minimum_age": (instance.required_verifications.get("age") or {}).get("min"),
         }
         if instance
         else {},
     )
-    if request.method == "POST" and form.is_valid():
-        values = {**form.cleaned_data, "settings": instance.settings if instance else {}}
+    settings_form = (
+        declaration.settings_form(
+            request.POST or None,
+            prefix="settings",
+            initial=instance.settings if instance else None,
+        )
+        if declaration.settings_form
+        else None
+    )
+    valid = request.method == "POST" and form.is_valid()
+    valid = valid and (settings_form is None or settings_form.is_valid())
+    if valid:
+        settings = settings_form.cleaned_data if settings_form else {}
+        values = {**form.cleaned_data, "module": module, "settings": settings}
         try:
             instance = do_save_instance(
                 process=process, actor=request.user, values=values, instance=instance
@@ -211,9 +278,11 @@ def instance_edit(request, organisation_slug, process_slug, instance_id=None):
             return redirect("backoffice:process", organisation_slug, process.slug)
     return render(
         request,
-        "backoffice/form.html",
+        "backoffice/instance_form.html",
         {
             "form": form,
+            "settings_form": settings_form,
+            "declaration": declaration,
             "process": process,
             "title": _("Edit the module instance") if instance else _("Add a module"),
             "submit": _("Save"),

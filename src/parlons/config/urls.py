@@ -4,16 +4,15 @@ Module URLs come from the registry: each module's public pages live under
 ``<organisation>/<process>/<module key>/<instance>/`` in the module's own namespace.
 """
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from django.views.static import serve
 
 from parlons.api.urls import api
 from parlons.core.registry import registry
 from parlons.portal import guest_views
+from parlons.portal.media import serve_media
 
 
 def module_patterns(prefix: str, attribute: str, namespace_prefix: str = "") -> list:
@@ -48,7 +47,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", serve_media, name="media"),  # never as a page: see portal/media.py
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),

@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from parlons.core.participants import services
 from parlons.core.participants.models import Demographics, Verification, valid_verifications
-from parlons.core.participants.privacy import do_erase_participant, export_personal_data
+from parlons.core.participants.privacy import (
+    check_erase_participant,
+    do_erase_participant,
+    do_export_personal_data,
+)
 from parlons.core.participants.verification import METHODS
 from parlons.portal.account_forms import (
     AgeForm,
@@ -25,6 +29,15 @@ from parlons.portal.account_forms import (
     PostcodeForm,
     ProfileForm,
 )
+
+
+def zip_response(archive: bytes, *, name: str) -> HttpResponse:
+    """A downloaded ZIP named ``<name>-<date>.zip``, never cached."""
+    response = HttpResponse(archive, content_type="application/zip")
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -69,11 +82,8 @@ def demographics(request):
 @login_required
 def data(request):
     if request.method == "POST":
-        archive = export_personal_data(participant=request.user)
-        response = HttpResponse(archive, content_type="application/zip")
-        stamp = timezone.now().strftime("%Y-%m-%d")
-        response["Content-Disposition"] = f'attachment; filename="parlons-my-data-{stamp}.zip"'
-        return response
+        archive = do_export_personal_data(participant=request.user, actor=request.user)
+        return zip_response(archive, name="parlons-my-data")
     return render(request, "portal/me/data.html")
 
 
@@ -82,10 +92,15 @@ def delete(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = request.user
-        logout(request)
-        do_erase_participant(participant=person, actor=person)
-        messages.success(request, _("Your account was deleted."))
-        return redirect("portal:home")
+        try:
+            check_erase_participant(participant=person)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            do_erase_participant(participant=person, actor=person)
+            messages.success(request, _("Your account was deleted."))
+            return redirect("portal:home")
     return render(request, "portal/me/delete.html", {"form": form})
 
 

@@ -103,10 +103,57 @@ def phase(request, organisation_slug, process_slug, phase_id):
     )
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable_on(colour: str) -> str:
+    """White or near-black, whichever reads better on ``colour``."""
+    return "#ffffff" if contrast(colour, "#ffffff") >= contrast(colour, INK) else INK
+
+
+def ink_of(colour: str, *, on: str = "#ffffff", ratio: float = 4.5) -> str:
+    """``colour`` darkened step by step until text in it reads on ``on`` (WCAG AA)."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    shade = colour
+    for _step in range(40):
+        shade = "#" + "".join(f"{c:02x}" for c in rgb)
+        if contrast(shade, on) >= ratio:
+            return shade
+        rgb = [int(c * 0.92) for c in rgb]
+    return INK
+
+
+INK = "#1b1f24"
+
+
 @require_GET
 @cache_control(public=True, max_age=300)
 def theme(request, organisation_slug):
-    """The organisation's colours as CSS custom properties (CSP forbids inline styles)."""
+    """The organisation's colours as CSS custom properties (CSP forbids inline styles).
+
+    Any colour an organiser picks stays readable: text on the brand colour is white or
+    black by contrast, and links and buttons in the brand colour are darkened until they
+    reach WCAG AA contrast on white.
+    """
     organisation = get_object_or_404(Organisation, slug=organisation_slug)
-    css = f":root{{--brand:{organisation.primary_colour};--accent:{organisation.accent_colour};}}"
+    brand, accent = organisation.primary_colour.lower(), organisation.accent_colour.lower()
+    properties = {
+        "--brand": brand,
+        "--on-brand": readable_on(brand),
+        "--brand-ink": ink_of(brand),
+        "--accent": accent,
+        "--on-accent": readable_on(accent),
+        "--accent-ink": ink_of(accent, ratio=3),
+    }
+    css = ":root{" + "".join(f"{name}:{value};" for name, value in properties.items()) + "}"
     return HttpResponse(css, content_type="text/css; charset=utf-8")

@@ -44,8 +44,8 @@ def flatmap_path_parameters(context, path_parameters):
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
-    """Schemathesis calls the WSGI app directly; like Django's test client, keep the
-    request signals from closing the connection that holds the test's transaction."""
+    """Call the WSGI application as Django's test client does: a request's end must not
+    close the database connection, which holds the test's transaction (PostgreSQL)."""
     from django.core import signals
     from django.db import close_old_connections
 

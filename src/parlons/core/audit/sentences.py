@@ -9,6 +9,20 @@ from parlons.core.registry import registry
 
 KERNEL_ACTIONS = {
     "participants.email.verified": _("%(actor)s confirmed their e-mail address"),
+    "participants.profile.updated": _("%(actor)s changed their profile"),
+    "participants.demographics.saved": _("%(actor)s saved their answers about themselves"),
+    "participants.demographics.withdrawn": _("%(actor)s withdrew their answers about themselves"),
+    "participants.verification.granted": _("%(actor)s was verified"),
+    "participants.verification.revoked": _("%(actor)s revoked a verification of %(target)s"),
+    "participants.verification.conflicted": _(
+        "%(actor)s claimed an identity already verified for another account"
+    ),
+    "participants.census.imported": _("%(actor)s loaded a census or voter list"),
+    "participants.codes.generated": _("%(actor)s generated a batch of codes"),
+    "participants.data.exported": _("%(actor)s downloaded the data of %(target)s"),
+    "participants.account.erased": _("%(actor)s erased the account %(target)s"),
+    "api.token.created": _("%(actor)s created an API token"),
+    "api.token.revoked": _("%(actor)s revoked an API token"),
     "organisations.branding.updated": _("%(actor)s changed the organisation's branding"),
     "organisations.member.added": _("%(actor)s gave a role to %(target)s"),
     "organisations.member.removed": _("%(actor)s took a role from %(target)s"),
@@ -19,6 +33,10 @@ KERNEL_ACTIONS = {
     "processes.phase.deleted": _("%(actor)s deleted a phase (%(target)s)"),
     "processes.instance.created": _("%(actor)s added the module instance %(target)s"),
     "processes.instance.updated": _("%(actor)s changed the module instance %(target)s"),
+    "processes.area.created": _("%(actor)s added an area and its postcodes"),
+    "processes.area.updated": _("%(actor)s changed an area or its postcodes"),
+    "processes.invitation.added": _("%(actor)s invited someone to the process %(target)s"),
+    "processes.invitation.removed": _("%(actor)s withdrew an invitation to %(target)s"),
 }
 
 

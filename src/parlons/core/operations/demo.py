@@ -92,6 +92,25 @@ def demo_phase(process: Process, *, title: dict, days: tuple[int, int], openings
     return phase
 
 
+def demo_logo() -> bytes:
+    """The demo city's emblem, drawn here (a sun over the lake) so no image is committed."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    size = 256
+    image = Image.new("RGB", (size, size), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, size - 8, size - 8), radius=48, fill="#1d4e89")
+    draw.ellipse((78, 46, 178, 146), fill="#f0a43a")
+    for n, top in enumerate((140, 172, 204)):
+        points = [(x, top + (14 if (x // 28) % 2 else 0)) for x in range(24, size - 23, 28)]
+        draw.line(points, fill="#ffffff" if n != 1 else "#9cc3ea", width=12, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def _organisation() -> Organisation:
     organisation, _created = Organisation.objects.get_or_create(
         slug="villeneuve",
@@ -109,6 +128,10 @@ def _organisation() -> Organisation:
             "languages": ["fr", "en", "de"],
         },
     )
+    if not organisation.logo:
+        from django.core.files.base import ContentFile
+
+        organisation.logo.save("villeneuve.png", ContentFile(demo_logo()), save=True)
     return organisation
 
 

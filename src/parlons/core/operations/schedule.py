@@ -29,6 +29,11 @@ KERNEL_PERIODIC = (
         every=timedelta(hours=6),
         task="parlons.core.participants.tasks.erase_expired_guests",
     ),
+    Periodic(
+        key="participants.expired.prune",
+        every=timedelta(hours=24),
+        task="parlons.core.participants.tasks.prune_expired_data",
+    ),
 )
 
 

@@ -25,7 +25,6 @@ from parlons.core.participants.models import (
     Verification,
     VerificationConflict,
     VotingCode,
-    valid_verifications,
 )
 from parlons.core.processes.models import Area
 
@@ -51,51 +50,69 @@ def do_record_email_verification(*, participant: Participant) -> Verification:
     return verification
 
 
-def _record(*, participant, organisation, method, identity_hash="", area=None, data=None):
-    """Create a verification; an identity already held by someone else is a conflict."""
-    holder = (
+def _holder(*, participant, organisation, method, identity_hash) -> Verification | None:
+    """Another account's unrevoked verification of the same identity (expired ones too)."""
+    if not identity_hash:
+        return None
+    return (
         Verification.objects.filter(
-            valid_verifications(),
             organisation=organisation,
             method=method,
             identity_hash=identity_hash,
+            revoked_at__isnull=True,
         )
         .exclude(participant=participant)
+        .select_related("participant")
         .first()
-        if identity_hash
-        else None
     )
+
+
+def _record_conflict(*, participant, organisation, method, identity_hash, holder) -> None:
+    VerificationConflict.objects.create(
+        organisation=organisation,
+        method=method,
+        identity_hash=identity_hash,
+        holder=holder.participant if holder is not None else None,
+        claimant=participant,
+    )
+    log_action(
+        actor=participant,
+        code="participants.verification.conflicted",
+        target=participant,
+        organisation=organisation,
+        data={"method": method},
+    )
+
+
+def _record(*, participant, organisation, method, identity_hash="", area=None, data=None):
+    """Create a verification; an identity already held by someone else is a conflict.
+
+    An identity stays with the account that verified it until an administrator revokes
+    that verification, even after it expires: expiry asks its holder to verify again,
+    it does not free the identity for a second account.
+    """
+    identity = {"organisation": organisation, "method": method, "identity_hash": identity_hash}
+    holder = _holder(participant=participant, **identity)
     if holder is not None:
-        VerificationConflict.objects.create(
-            organisation=organisation,
-            method=method,
-            identity_hash=identity_hash,
-            holder=holder.participant,
-            claimant=participant,
-        )
-        log_action(
-            actor=participant,
-            code="participants.verification.conflicted",
-            target=participant,
-            organisation=organisation,
-            data={"method": method},
-        )
+        _record_conflict(participant=participant, holder=holder, **identity)
         return None
+    # The new verification replaces the person's earlier ones by this method, expired
+    # ones included (the unique constraint counts every unrevoked row).
     Verification.objects.filter(
-        valid_verifications(), participant=participant, organisation=organisation, method=method
+        participant=participant, organisation=organisation, method=method, revoked_at=None
     ).update(revoked_at=timezone.now())
     try:
         with transaction.atomic():
             verification = Verification.objects.create(
                 participant=participant,
-                organisation=organisation,
-                method=method,
-                identity_hash=identity_hash,
                 area=area,
                 data=data or {},
                 expires_at=timezone.now() + VALIDITY,
+                **identity,
             )
     except IntegrityError:  # a parallel claim of the same identity won
+        holder = _holder(participant=participant, **identity)
+        _record_conflict(participant=participant, holder=holder, **identity)
         return None
     log_action(
         actor=participant,
@@ -176,7 +193,6 @@ def do_verify_census(
             organisation=organisation,
             method="census",
             identity_hash=identity,
-            data={"birth_date": birth_date.isoformat()},
         )
         if verification is not None:
             _record(

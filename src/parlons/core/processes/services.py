@@ -153,3 +153,117 @@ def do_save_instance(
         data={"module": instance.module},
     )
     return instance
+
+
+@transaction.atomic
+def do_invite_participant(*, process: Process, email: str, actor: Any):
+    """Invite the account with ``email`` to ``process`` (private processes) and tell them.
+
+    The e-mail, in the person's language, links to the process; it leaves after commit.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from parlons.core.notifications.services import queue_email
+    from parlons.core.participants.models import Participant
+    from parlons.lib.i18n import pick
+
+    person = Participant.objects.filter(email__iexact=email.strip(), erased_at=None).first()
+    if person is None:
+        raise ValidationError(
+            _("No account uses this e-mail address. Ask the person to sign up first.")
+        )
+    if process.invited.filter(pk=person.pk).exists():
+        raise ValidationError(_("This person is already invited."))
+    process.invited.add(person)
+    log_action(
+        actor=actor,
+        code="processes.invitation.added",
+        target=process,
+        organisation=process.organisation,
+        data={"participant": person.pk},
+    )
+    with translation.override(person.language):
+        path = reverse("portal:process", args=[process.organisation.slug, process.slug])
+        values = {
+            "title": pick(process.title),
+            "organisation": process.organisation.name,
+            "url": settings.SITE_URL + path,
+        }
+        queue_email(
+            to=person.email,
+            subject=_("You are invited to take part: %(title)s") % values,
+            body=_(
+                "%(organisation)s invites you to take part in “%(title)s”, a process "
+                "open to invited participants only.\n\nLog in and follow this link: %(url)s"
+            )
+            % values,
+            language=person.language,
+        )
+    return person
+
+
+@transaction.atomic
+def do_withdraw_invitation(*, process: Process, participant: Any, actor: Any) -> None:
+    """Take back an invitation; the person no longer sees the private process."""
+    process.invited.remove(participant)
+    log_action(
+        actor=actor,
+        code="processes.invitation.removed",
+        target=process,
+        organisation=process.organisation,
+        data={"participant": participant.pk},
+    )
+
+
+def parse_postcodes(text: str) -> list[str]:
+    """Postcodes separated by commas, semicolons, tabs or lines, once each, in upper case
+    and without inner spaces (``SW1A 1AA`` is kept as ``SW1A1AA``, as typed ones are).
+    Words without a digit (a header such as ``postcode``) are not postcodes."""
+    import re
+
+    seen: dict[str, None] = {}
+    for token in re.split(r"[,;\t\r\n]+", text.upper()):
+        token = "".join(token.split())
+        if any(character.isdigit() for character in token):
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+@transaction.atomic
+def do_save_area(*, organisation: Organisation, actor: Any, values: dict, area=None):
+    """Create or change an area of the organisation and the postcodes it covers.
+
+    Residents verify by postcode against these lists (``participants.do_verify_postcode``).
+    """
+    from parlons.core.processes.models import Area
+
+    created = area is None
+    area = area or Area(organisation=organisation)
+    postcodes = values.get("postcodes", area.postcodes)
+    if isinstance(postcodes, str):
+        postcodes = parse_postcodes(postcodes)
+    taken = {
+        code
+        for other in Area.objects.filter(organisation=organisation).exclude(pk=area.pk)
+        for code in other.postcodes
+    } & set(postcodes)
+    if taken:
+        raise ValidationError(
+            _("These postcodes already belong to another area: %(codes)s")
+            % {"codes": ", ".join(sorted(taken))}
+        )
+    area.code = values.get("code", area.code)
+    area.name = values.get("name", area.name)
+    area.postcodes = postcodes
+    area.full_clean()
+    area.save()
+    log_action(
+        actor=actor,
+        code="processes.area.created" if created else "processes.area.updated",
+        target=area,
+        organisation=organisation,
+        data={"postcodes": len(postcodes)},
+    )
+    return area

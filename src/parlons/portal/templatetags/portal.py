@@ -25,3 +25,20 @@ def module_name(instance, modules) -> str:
     """The translated name of the module an instance uses."""
     declaration = modules.get(instance.module)
     return declaration.name if declaration else instance.module
+
+
+@register.filter
+def capability_label(key: str) -> str:
+    """The translated name of a capability (``vote`` → "voter" in French)."""
+    from parlons.core.registry import CAPABILITIES
+
+    capability = CAPABILITIES.get(key)
+    return capability.label if capability else key
+
+
+@register.filter
+def verification_label(method: str) -> str:
+    """The translated name of a verification method (``census`` → "On the census…")."""
+    from parlons.core.participants.verification import METHODS
+
+    return METHODS.get(method, method)

@@ -53,8 +53,9 @@ def test_public_walk_then_back_office_creates_a_process(page):
     assert_accessible(page)
 
     page.get_by_role("link", name="Add a module").first.click()
+    assert_accessible(page)  # first, which module
+    page.get_by_role("link", name="Information page").click()
     assert_accessible(page)
-    page.get_by_label("Module").select_option("pages")
     page.get_by_label("Title (français)").fill("Le projet")
     page.get_by_label("Title (English)").fill("The project")
     page.get_by_role("textbox", name="Address").fill("projet")

@@ -36,6 +36,25 @@ def test_root_redirects_to_a_language(client, demo):
     assert (response.status_code, response["Location"]) == (302, "/de/")
 
 
+@pytest.mark.parametrize(
+    ("url", "texts"),
+    [
+        ("/", ["Participer à Villeneuve", "Ville de Villeneuve-sur-Lac", 'lang="fr"']),
+        ("/fr/", ["Participer à Villeneuve", "Ville de Villeneuve-sur-Lac", "Démarches"]),
+        ("/en/", ["Taking part in Villeneuve", "Ville de Villeneuve-sur-Lac", "Processes"]),
+        ("/de/", ["Mitmachen in Villeneuve", "Ville de Villeneuve-sur-Lac", "Verfahren"]),
+        ("/fr/villeneuve/", ["Ville de Villeneuve-sur-Lac", "48 000 habitants"]),
+        ("/en/villeneuve/participer/", ["Taking part in Villeneuve", "All year", "In progress"]),
+    ],
+)
+def test_done_when_the_demo_answers_200_with_its_content(client, demo, url, texts):
+    """Issue 2, done when 1: /, /fr/, /en/, /de/, an organisation and a process page."""
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    for text in texts:
+        assert text in response.text, (url, text)
+
+
 def test_markdown_is_rendered_safely(client, make_instance, make_phase):
     from parlons.modules.pages.models import Page
 
