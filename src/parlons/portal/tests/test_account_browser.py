@@ -23,6 +23,7 @@ from django.core import mail
 from parlons.core.audit.models import AuditEntry
 from parlons.core.operations.demo import PASSWORD, current_totp_code, load_demo
 from parlons.core.participants.models import Participant
+from parlons.core.registry import registry
 from parlons.modules.ideas.models import Idea
 from parlons.testing.browser import assert_accessible
 
@@ -151,17 +152,21 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger mes données").click()
     archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
-    assert sorted(archive.namelist()) == [
-        "README.txt",
-        "api_tokens.json",
-        "audit.json",
-        "demographics.json",
-        "guests.json",
-        "modules/ideas.json",
-        "profile.json",
-        "roles.json",
-        "verifications.json",
-    ]
+    modules = [f"modules/{d.key}.json" for d in registry if d.personal_data is not None]
+    assert "modules/ideas.json" in modules
+    assert sorted(archive.namelist()) == sorted(
+        [
+            "README.txt",
+            "api_tokens.json",
+            "audit.json",
+            "demographics.json",
+            "guests.json",
+            "profile.json",
+            "roles.json",
+            "verifications.json",
+            *modules,
+        ]
+    )
     profile = json.loads(archive.read("profile.json"))
     assert (profile["email"], profile["display_name"], profile["language"]) == (
         EMAIL,
