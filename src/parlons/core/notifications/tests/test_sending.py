@@ -76,7 +76,7 @@ def test_an_email_reaches_a_real_smtp_server_in_the_recipients_language(
     text = received.get_body(preferencelist=("plain",)).get_content()
     assert "Ihr Anmeldecode steht unten." in text
     assert "7QF2KD" in text
-    assert "Hallo von Parlons!" in text
+    assert text.startswith("Guten Tag,") and "Das Parlons-Team" in text
     assert list(Delivery.objects.values_list("message_id", flat=True)) == [
         email["headers"]["Message-ID"]
     ]
