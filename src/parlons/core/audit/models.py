@@ -29,6 +29,8 @@ class AuditEntry(models.Model):
     code = models.CharField(max_length=80, db_index=True)
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
+    # What the target was called when this happened ({language: text}); never a person.
+    target_label = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from parlons.core.audit.models import AuditEntry
 from parlons.core.registry import registry
+from parlons.lib.i18n import pick
 
 KERNEL_ACTIONS = {
     "participants.email.verified": _("%(actor)s confirmed their e-mail address"),
@@ -40,11 +42,30 @@ KERNEL_ACTIONS = {
 }
 
 
+def _target(entry: AuditEntry) -> str:
+    if not entry.target_id:
+        return ""
+    label = pick(entry.target_label) if entry.target_label else ""
+    if label:
+        return f"« {label} »" if translation.get_language() == "fr" else f"“{label}”"
+    kind = _meta_name(entry.target_type)
+    return f"{kind} #{entry.target_id}"
+
+
+def _meta_name(label: str) -> str:
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
 def describe(entry: AuditEntry) -> str:
     """One sentence for one entry; unknown codes fall back to the code itself."""
     template = KERNEL_ACTIONS.get(entry.code) or registry.audit_sentence(entry.code)
     actor = entry.actor.public_name if entry.actor_id and entry.actor else _("someone")
-    target = f"{entry.target_type} #{entry.target_id}" if entry.target_id else ""
+    target = _target(entry)
     if template is None:
         return f"{entry.code} ({actor}, {target})"
     return str(template) % {"actor": actor, "target": target}

@@ -21,6 +21,25 @@ def _organisation_of(target: Any):
     return None
 
 
+def _label(target: Any) -> dict:
+    """The target's name for the log: its title (all languages) or its text, but nothing
+    that names a person (participants and members are shown by number only)."""
+    if target is None or target._meta.label_lower in PERSONAL_TARGETS:
+        return {}
+    title = getattr(target, "title", None)
+    if isinstance(title, dict) and title:
+        return {code: str(text)[:200] for code, text in title.items() if text}
+    if isinstance(title, str) and title:
+        return {"": title[:200]}
+    name = getattr(target, "name", None)
+    if isinstance(name, str) and name:
+        return {"": name[:200]}
+    return {}
+
+
+PERSONAL_TARGETS = {"participants.participant", "organisations.member", "participants.guest"}
+
+
 def log_action(
     *,
     actor: Any,
@@ -39,6 +58,7 @@ def log_action(
         code=code,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
+        target_label=_label(target),
         data=data or {},
     )
     entry.save()
