@@ -27,14 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parlons.engine.budgets.instance import problem_from_election  # noqa: E402
 from parlons.engine.budgets.reference import (  # noqa: E402
     REFERENCE_RULES,
     parse_reference,
     reference_outcome,
 )
 from parlons.engine.budgets.rules import compute  # noqa: E402
-from parlons.formats.pabulib import read  # noqa: E402
+from parlons.formats.pabulib import problem_from_election, read  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "pabulib"
 EXPECTED = ROOT / "bench" / "expected" / "pb_outcomes.json"

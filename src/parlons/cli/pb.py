@@ -13,10 +13,9 @@ import sys
 from fractions import Fraction
 
 from parlons.engine.budgets.explain import describe
-from parlons.engine.budgets.instance import problem_from_election
 from parlons.engine.budgets.rules import RULES, Outcome, compute
 from parlons.engine.budgets.tiebreak import TIE_BREAKS
-from parlons.formats.pabulib import PabulibError, read
+from parlons.formats.pabulib import PabulibError, problem_from_election, read
 
 
 def _parser() -> argparse.ArgumentParser:

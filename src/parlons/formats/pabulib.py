@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from parlons.engine.budgets.instance import BudgetProblem, build_problem
+
 SECTIONS = ("meta", "projects", "votes")
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
 
@@ -418,3 +420,17 @@ def _assemble(rows: list[str], layout: Layout) -> str:
 def write_file(*, election: Election, path: str | Path) -> None:
     """Write an :class:`Election` to ``path`` as UTF-8."""
     Path(path).write_bytes(write(election=election).encode("utf-8"))
+
+
+def problem_from_election(*, election: Election) -> BudgetProblem:
+    """Build a :class:`BudgetProblem` from a parsed Pabulib election."""
+    inst, prof = election.instance, election.profile
+    return build_problem(  # the engine knows nothing of files
+        ids=[p.id for p in inst.projects],
+        costs=[p.cost for p in inst.projects],
+        budget=inst.budget,
+        vote_type=inst.vote_type,
+        indptr=prof.indptr,
+        indices=prof.indices,
+        points=prof.points,
+    )

@@ -17,8 +17,6 @@ from fractions import Fraction
 
 import numpy as np
 
-from parlons.formats.pabulib import Election
-
 
 @dataclass
 class BudgetProblem:
@@ -74,20 +72,6 @@ class BudgetProblem:
             sel = order[bounds[p] : bounds[p + 1]]
             out.append((group[sel], self.codes[sel]))
         return out
-
-
-def problem_from_election(*, election: Election) -> BudgetProblem:
-    """Build a :class:`BudgetProblem` from a parsed Pabulib election."""
-    inst, prof = election.instance, election.profile
-    return build_problem(
-        ids=[p.id for p in inst.projects],
-        costs=[p.cost for p in inst.projects],
-        budget=inst.budget,
-        vote_type=inst.vote_type,
-        indptr=prof.indptr,
-        indices=prof.indices,
-        points=prof.points,
-    )
 
 
 def build_problem(
