@@ -29,7 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--tie-break", choices=TIE_BREAKS, default="lexicographic")
     run.add_argument("--order", default="", help="comma-separated ids for --tie-break explicit")
     run.add_argument("--increment", default="1", help="add-one step of mes-add1-integral")
-    run.add_argument("--no-fill", action="store_true", help="mes-add1-integral without fill")
+    run.add_argument(
+        "--exhaustive", action="store_true", help="mes-add1-integral: stop once exhaustive"
+    )
+    run.add_argument(
+        "--fill", action="store_true", help="mes-add1-integral: utilitarian completion"
+    )
     return parser
 
 
@@ -101,7 +106,8 @@ def main(argv: list[str]) -> int:
             tie_break=args.tie_break,
             order=[x for x in args.order.split(",") if x],
             increment=Fraction(args.increment),
-            fill=not args.no_fill,
+            exhaustive=args.exhaustive,
+            fill=args.fill,
         )
     except ValueError as error:
         print(f"{args.file}: {error}", file=sys.stderr)

@@ -50,6 +50,14 @@ def parse_reference(*, path: str | Path):
     return parse_pabulib(str(path))
 
 
+def parse_reference_text(*, text: str):
+    """``(instance, profile)`` parsed by pabutools from the text of a ``.pb`` file."""
+    _import_pabutools()
+    from pabutools.election.pabulib import parse_pabulib_from_string
+
+    return parse_pabulib_from_string(text)
+
+
 def reference_outcome(
     *, instance, profile, rule: str, cache: dict | None = None
 ) -> list[str] | None:

@@ -7,9 +7,11 @@
 ``mes-add1``           MES with ``voter_budget_increment=1``: the per-voter share grows by
                        one unit until the outcome is exhaustive (or the next would overspend)
 ``mes-add1+greedy``    ``mes-add1``, then greedy
-``mes-add1-integral``  "Add1u" of the equalshares.net compute tool (as cities ran it):
-                       integral starting share, chosen increment, exhaustiveness against
-                       every project, then a utilitarian fill by vote count
+``mes-add1-integral``  "Add1" of the equalshares.net compute tool as Świecie 2023, Assen
+                       2024 and Wieliczka 2023 ran it: integral starting share, a chosen
+                       increment, raised while the outcome stays within the budget;
+                       optionally stop once exhaustive against every project and fill by
+                       vote count ("Add1u", the tool's current default)
 ``phragmen``           sequential Phragmén (``sequential_phragmen``), approval only
 =====================  =================================================================
 """
@@ -56,14 +58,17 @@ def compute(
     tie_break: str = "lexicographic",
     order: Sequence[str] = (),
     increment: Fraction | int = 1,
-    fill: bool = True,
+    exhaustive: bool = False,
+    fill: bool = False,
     keep_budgets: bool = False,
 ) -> Outcome:
     """Run ``rule`` on ``problem``.
 
-    ``increment`` (per-voter step) and ``fill`` (utilitarian completion, equalshares.net
-    "Add1u"; off = "Add1") configure ``mes-add1-integral``; ``keep_budgets`` stores every
-    voter group's remaining share after each MES round in the explanation.
+    ``increment`` (per-voter step), ``exhaustive`` (stop raising the share once no other
+    project fits) and ``fill`` (utilitarian completion by vote count) configure
+    ``mes-add1-integral``; the defaults reproduce the recorded official outcomes, both on
+    give the compute tool's current default "Add1u". ``keep_budgets`` stores every voter
+    group's remaining share after each MES round in the explanation.
     """
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}")
@@ -74,7 +79,9 @@ def compute(
     elif rule == "phragmen":
         winners = sequential_phragmen(problem=problem, ranks=ranks, explanation=explanation)
     elif rule == "mes-add1-integral":
-        winners = _add1_integral(problem, ranks, Fraction(increment), explanation, keep_budgets)
+        winners = _add1_integral(
+            problem, ranks, Fraction(increment), exhaustive, explanation, keep_budgets
+        )
         if fill:
             winners = _utilitarian_fill(problem, winners, explanation)
     else:
@@ -136,14 +143,16 @@ def _replay(context, winners, share, explanation, keep_budgets) -> list[int]:
     return again
 
 
-def _add1_integral(problem, ranks, increment, explanation, keep_budgets) -> list[int]:
-    """equalshares.net "Add1u" with options ``integral`` and ``exhaustive``.
+def _add1_integral(problem, ranks, increment, exhaustive, explanation, keep_budgets):
+    """equalshares.net "Add1" with option ``integral`` (and ``exhaustive`` when asked).
 
-    Start from ⌊budget/voters⌋ per voter; while the outcome is not exhaustive against all
-    projects, try the share plus ``increment`` and keep it if it does not overspend (when
-    every project fits the budget, plain MES). Arithmetic is exact; the compute tool
-    defaults to floats, which can only differ on near-ties.
+    Start from ⌊budget/voters⌋ per voter; try the share plus ``increment`` and keep it if
+    it does not overspend, until it would (or, with ``exhaustive``, until no project left
+    out fits the budget). When every project fits the budget, plain MES. Arithmetic is
+    exact; the compute tool defaults to floats, which can only differ on near-ties.
     """
+    if increment <= 0:
+        raise ValueError("the add-one increment must be positive")
     if not problem.approval_like:
         raise ValueError("mes-add1-integral applies to approval and choose-1 ballots only")
     if problem.num_voters == 0:
@@ -155,7 +164,9 @@ def _add1_integral(problem, ranks, increment, explanation, keep_budgets) -> list
     else:
         share = Fraction(math.floor(problem.budget / problem.num_voters))
         winners = equal_shares(context=context, share=share)
-        while not is_exhaustive(problem=problem, winners=winners, among=everything):
+        while not (
+            exhaustive and is_exhaustive(problem=problem, winners=winners, among=everything)
+        ):
             trial = equal_shares(context=context, share=share + increment)
             if spent(problem=problem, winners=trial) > problem.budget:
                 break
