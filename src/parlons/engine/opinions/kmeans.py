@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-_CHUNK = 65536
+from scipy.spatial import cKDTree
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +31,22 @@ class Clusters:
 
 
 def nearest(*, points: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Index of the nearest centre per point; on a tie the last centre wins (``min-key``).
+    """Index of the nearest centre per point; on a tie the last centre wins (``min-key``)."""
+    return _nearest_two(points=points, centers=centers)[0]
 
-    Squared distances use |x|² + |c|² - 2x·c like vectorz (CLOJURE_QUIRKS Q11), in chunks
-    so that memory stays bounded by the chunk size times the number of centres.
-    """
-    out = np.empty(points.shape[0], dtype=np.int64)
-    c_sq = np.einsum("ij,ij->i", centers, centers)
-    last = centers.shape[0] - 1
-    for start in range(0, points.shape[0], _CHUNK):
-        chunk = points[start : start + _CHUNK]
-        d2 = np.einsum("ij,ij->i", chunk, chunk)[:, None] + c_sq[None, :] - 2.0 * chunk @ centers.T
-        np.maximum(d2, 0.0, out=d2)
-        out[start : start + _CHUNK] = last - np.argmin(d2[:, ::-1], axis=1)
-    return out
+
+def _nearest_two(*, points: np.ndarray, centers: np.ndarray):
+    """Nearest centre (ties to the last), its distance, and the distance to the second
+    nearest (inf when there is one centre). A k-d tree over the centres keeps this
+    O(points · log centres) in time and O(points) in memory."""
+    n_centers = centers.shape[0]
+    if n_centers == 1 or points.shape[0] == 0:
+        d0 = np.linalg.norm(points - centers[0], axis=1) if n_centers else np.empty(0)
+        return np.zeros(points.shape[0], np.int64), d0, np.full(points.shape[0], np.inf)
+    dist, index = cKDTree(centers).query(points, k=2)
+    tie = dist[:, 0] == dist[:, 1]
+    first = np.where(tie, index.max(axis=1), index[:, 0]).astype(np.int64)
+    return first, dist[:, 0], dist[:, 1]
 
 
 def _means(points: np.ndarray, index: np.ndarray, k: int, weights: np.ndarray | None):
@@ -103,12 +104,59 @@ def kmeans(
         clusters = clean_start(points=points, labels=previous_labels, k=k, weights=weights)
     else:
         clusters = init_clusters(points=points, k=k)
+    bounds = _Bounds(points=points, centers=clusters.centers)
     for remaining in range(max_iters, -1, -1):
-        new = cluster_step(points=points, clusters=clusters, weights=weights)
+        new, kept = _step(points=points, clusters=clusters, weights=weights, index=bounds.index)
         if remaining == 0 or same_clustering(a=clusters, b=new):
             return new
+        bounds.moved(points=points, old=clusters.centers[kept], new=new.centers, kept=kept)
         clusters = new
     return clusters  # pragma: no cover - the loop always returns
+
+
+class _Bounds:
+    """Exact nearest-centre assignments kept across Lloyd steps with Hamerly's bounds: an
+    upper bound on the distance to the assigned centre and a lower bound on the distance
+    to every other one. Only points whose bounds overlap after the centres move are
+    looked up again, so late steps, and steps warm-started from a previous clustering,
+    touch few points. Assignments are the same as a full search at every step."""
+
+    def __init__(self, *, points: np.ndarray, centers: np.ndarray) -> None:
+        self.index, self.upper, self.lower = _nearest_two(points=points, centers=centers)
+
+    def moved(self, *, points, old: np.ndarray, new: np.ndarray, kept: np.ndarray) -> None:
+        remap = np.full(kept.shape[0], -1, dtype=np.int64)
+        remap[np.flatnonzero(kept)] = np.arange(int(kept.sum()))
+        self.index = remap[self.index]
+        shift = np.linalg.norm(new - old, axis=1)
+        self.upper = self.upper + shift[self.index]
+        # The lower bound falls by the largest shift among the other centres.
+        order = np.argsort(shift)[::-1]
+        top = shift[order[0]] if shift.size else 0.0
+        second = shift[order[1]] if shift.size > 1 else 0.0
+        self.lower = self.lower - np.where(self.index == order[0], second, top)
+        # Half the distance from each centre to its nearest other centre: a point closer
+        # than that to its centre cannot be nearer another one.
+        half = 0.5 * _nearest_two(points=new, centers=new)[2] if new.shape[0] > 1 else None
+        limit = self.lower if half is None else np.maximum(self.lower, half[self.index])
+        # Margin for rounding: a point is looked up again unless clearly settled.
+        stale = self.upper >= limit - 1e-9 * (1.0 + np.abs(limit))
+        if np.any(stale):
+            # Tighten the upper bound to the true distance before searching.
+            rows = np.flatnonzero(stale)
+            self.upper[rows] = np.linalg.norm(points[rows] - new[self.index[rows]], axis=1)
+            stale[rows] = self.upper[rows] >= limit[rows] - 1e-9 * (1.0 + np.abs(limit[rows]))
+        if np.any(stale):
+            index, upper, lower = _nearest_two(points=points[stale], centers=new)
+            self.index[stale], self.upper[stale], self.lower[stale] = index, upper, lower
+
+
+def _step(*, points: np.ndarray, clusters: Clusters, weights, index: np.ndarray):
+    """``cluster_step`` given the nearest-centre index; also returns the kept mask."""
+    centers, counts = _means(points, index, clusters.ids.shape[0], weights)
+    keep = counts > 0
+    new = Clusters(ids=clusters.ids[keep], centers=centers[keep], labels=clusters.ids[index])
+    return new, keep
 
 
 def clean_start(

@@ -117,23 +117,24 @@ def _finalize(stats: dict, g: int, j: int, comment_id: int, best_agree: bool = F
     )
 
 
-def _metric(rep: RepComment) -> float:
-    return rep.repness * rep.repness_test * rep.p_success * rep.p_test
-
-
-def _beats_best_agree(stats: dict, g: int, j: int, best: int | None) -> bool:
-    """Polis ``beats-best-agr?``."""
-    s = {key: stats[key][g, j] for key in ("na", "nd", "ra", "rat", "pa", "pat")}
-    if s["na"] == 0 and s["nd"] == 0:
-        return False
-    if best is not None and stats["ra"][g, best] > 1.0:
-        return bool(
-            s["ra"] * s["rat"] * s["pa"] * s["pat"]
-            > np.prod([stats[k][g, best] for k in ("ra", "rat", "pa", "pat")])
-        )
-    if best is not None:
-        return bool(s["pa"] * s["pat"] > stats["pa"][g, best] * stats["pat"][g, best])
-    return bool(s["pat"] > Z_90 or (s["ra"] > 1.0 and s["pa"] > 0.5))
+def _best_agree(row: dict[str, list[float]], live: np.ndarray) -> int | None:
+    """Polis ``beats-best-agr?`` scanned over the live comments in order: the comment
+    most clearly agreed by the group. Plain floats, so the scan costs microseconds per
+    comment; products are taken in Polis' order, so ties break the same way."""
+    na, nd, ra, rat, pa, pat = (row[key] for key in ("na", "nd", "ra", "rat", "pa", "pat"))
+    best = None
+    for j in live.tolist():
+        if na[j] == 0 and nd[j] == 0:
+            continue
+        if best is not None and ra[best] > 1.0:
+            beats = ra[j] * rat[j] * pa[j] * pat[j] > ra[best] * rat[best] * pa[best] * pat[best]
+        elif best is not None:
+            beats = pa[j] * pat[j] > pa[best] * pat[best]
+        else:
+            beats = pat[j] > Z_90 or (ra[j] > 1.0 and pa[j] > 0.5)
+        if beats:
+            best = j
+    return best
 
 
 def select_representative(
@@ -151,30 +152,52 @@ def select_representative(
 
 
 def _select_for_group(stats, g, passes, live, comment_ids) -> list[RepComment]:
-    sufficient: list[RepComment] = []
-    best: RepComment | None = None
-    best_agree: int | None = None
-    for j in live:
-        if passes[j]:
-            sufficient.append(_finalize(stats, g, j, comment_ids[j]))
-        if not sufficient and (
-            best is None or max(stats["rat"][g, j], stats["rdt"][g, j]) > best.repness_test
-        ):
-            best = _finalize(stats, g, j, comment_ids[j])
-        if _beats_best_agree(stats, g, j, best_agree):
-            best_agree = j
+    row = {key: stats[key][g].tolist() for key in ("na", "nd", "ra", "rat", "pa", "pat")}
+    best_agree = _best_agree(row, live)
     head = (
         [_finalize(stats, g, best_agree, comment_ids[best_agree], True)]
         if best_agree is not None
         else []
     )
-    if not sufficient:
-        return head or ([best] if best else [])
-    rest = [r for r in sufficient if not head or r.comment_id != head[0].comment_id]
-    chosen = (head + sorted(rest, key=lambda r: -_metric(r)))[:TOP]
+    sufficient = live[passes[live]]
+    if not sufficient.size:
+        return head or _most_representative(stats, g, live, comment_ids)
+    agree = stats["rat"][g, sufficient] > stats["rdt"][g, sufficient]
+    pick = {
+        key: np.where(agree, stats[a][g, sufficient], stats[d][g, sufficient])
+        for key, a, d in (
+            ("p", "pa", "pd"),
+            ("pt", "pat", "pdt"),
+            ("r", "ra", "rd"),
+            ("rt", "rat", "rdt"),
+        )
+    }
+    rt = pick["rt"].astype(np.float32).astype(np.float64)  # as ``_finalize`` stores it
+    metric = pick["r"] * rt * pick["p"] * pick["pt"]
+    order = sufficient[np.argsort(-metric, kind="stable")]
+    if head:
+        order = order[order != best_agree]
+    chosen = head + [
+        _finalize(stats, g, j, comment_ids[j]) for j in order[: TOP - len(head)].tolist()
+    ]
     return [r for r in chosen if r.repful_for == "agree"] + [
         r for r in chosen if r.repful_for == "disagree"
     ]
+
+
+def _most_representative(stats, g, live, comment_ids) -> list[RepComment]:
+    """No significant comment: the one with the highest repness test (the first of equals)."""
+    if not live.size:
+        return []
+    best = None
+    top = None
+    rat, rdt = stats["rat"][g].tolist(), stats["rdt"][g].tolist()
+    for j in live.tolist():
+        value = max(rat[j], rdt[j])
+        if best is None or value > top:
+            best = j
+            top = float(np.float32(rdt[j] if not rat[j] > rdt[j] else rat[j]))
+    return [_finalize(stats, g, best, comment_ids[best])]
 
 
 def polis_consensus(
