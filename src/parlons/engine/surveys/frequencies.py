@@ -113,12 +113,15 @@ def questionnaire_frequencies(
         raise ValueError(f"codes must be an integer array of respondents × {k.size} questions")
     if c.shape[0] and np.any(c.max(axis=0) >= k):
         raise ValueError("an answer code is outside its question's options")
-    w = as_weights(weights=weights, n=c.shape[0])
     offsets = np.concatenate([[0], np.cumsum(k)])
     # Unanswered cells go to one spare bin past the end, so no boolean indexing is needed.
     flat = np.where(c >= 0, c + offsets[:-1], offsets[-1]).ravel()
     counts = np.bincount(flat, minlength=offsets[-1] + 1)
-    weighted = np.bincount(flat, weights=np.repeat(w, k.size), minlength=offsets[-1] + 1)
+    if weights is None:  # everyone counts once: the weighted sums are the counts, exactly
+        weighted = counts.astype(np.float64)
+    else:
+        w = as_weights(weights=weights, n=c.shape[0])
+        weighted = np.bincount(flat, weights=np.repeat(w, k.size), minlength=offsets[-1] + 1)
     return [
         _slice_frequencies(counts, weighted, offsets[q], offsets[q + 1], c.shape[0])
         for q in range(k.size)
@@ -164,6 +167,49 @@ def multiple_choice_frequencies(
     )
 
 
+MASK_PATTERNS_UP_TO = 16  # options; above, masks are unpacked into a boolean matrix
+
+
+def mask_frequencies(
+    *, masks: ArrayLike, n_options: int, weights: ArrayLike | None = None
+) -> Frequencies:
+    """Count a multiple-choice question stored as bit masks (bit ``j`` = option ``j`` chosen).
+
+    A negative mask means no answer. The same numbers as :func:`multiple_choice_frequencies`
+    on the unpacked respondents × options matrix, without building it: one ``np.bincount``
+    of the distinct masks (at most ``2 ** n_options``), then one small matrix product of
+    the mask counts by the options each mask selects.
+    """
+    m = np.asarray(masks)
+    if m.ndim != 1 or not (np.issubdtype(m.dtype, np.integer) or m.size == 0):
+        raise ValueError("masks must be a one-dimensional integer array")
+    if m.size and int(m.max()) >= 1 << n_options:
+        raise ValueError(f"a mask selects an option outside the {n_options} options")
+    answered = m >= 0
+    if n_options > MASK_PATTERNS_UP_TO:
+        selected = (m[:, None] >> np.arange(n_options)) & 1 == 1
+        return multiple_choice_frequencies(
+            selected=selected & answered[:, None], answered=answered, weights=weights
+        )
+    patterns = np.where(answered, m, 0).astype(np.intp)  # no answer selects nothing
+    selects = (np.arange(1 << n_options)[:, None] >> np.arange(n_options)) & 1
+    counts = np.bincount(patterns, minlength=1 << n_options) @ selects
+    base = int(np.count_nonzero(answered))
+    if weights is None:
+        weighted, weighted_base = counts.astype(np.float64), float(base)
+    else:
+        w = as_weights(weights=weights, n=m.shape[0])
+        weighted = np.bincount(patterns, weights=w, minlength=1 << n_options) @ selects
+        weighted_base = float(w[answered].sum())
+    return Frequencies(
+        counts=counts.astype(np.int64),
+        weighted=weighted.astype(np.float64),
+        base=base,
+        weighted_base=weighted_base,
+        missing=int(m.shape[0] - base),
+    )
+
+
 def ranking_summary(*, ranks: ArrayLike, weights: ArrayLike | None = None) -> RankingSummary:
     """Summarise a ranking question: ``ranks`` is respondents × options, 0 = not ranked."""
     r = np.asarray(ranks)
@@ -189,6 +235,8 @@ def ranking_summary(*, ranks: ArrayLike, weights: ArrayLike | None = None) -> Ra
 def numeric_summary(*, values: ArrayLike, weights: ArrayLike | None = None) -> NumericSummary:
     """Summarise a numeric question; NaN means no answer."""
     x = np.asarray(values, dtype=np.float64)
+    if weights is None:
+        return _unweighted_summary(x)
     w = as_weights(weights=weights, n=x.shape[0])
     answered = ~np.isnan(x)
     xa, wa = x[answered], w[answered]
@@ -208,6 +256,29 @@ def numeric_summary(*, values: ArrayLike, weights: ArrayLike | None = None) -> N
         maximum=float(xa.max()),
         median=float(np.median(xa)),
         weighted_median=float(np.quantile(xa, 0.5, weights=wa, method="inverted_cdf")),
+    )
+
+
+def _unweighted_summary(x: NDArray[np.float64]) -> NumericSummary:
+    """:func:`numeric_summary` with everyone counting once, by partial sorts only."""
+    xa = x[~np.isnan(x)]
+    if xa.size == 0:
+        nan = float("nan")
+        return NumericSummary(0, int(x.size), 0.0, nan, nan, nan, nan, nan, nan, nan, nan)
+    mean = float(xa.mean())
+    return NumericSummary(
+        count=int(xa.size),
+        missing=int(x.size - xa.size),
+        weighted_count=float(xa.size),
+        mean=mean,
+        weighted_mean=mean,
+        std=float(xa.std(ddof=1)) if xa.size > 1 else float("nan"),
+        weighted_std=float(xa.std()),
+        minimum=float(xa.min()),
+        maximum=float(xa.max()),
+        median=float(np.median(xa)),
+        # With equal weights the inverted-CDF weighted median is the unweighted one.
+        weighted_median=float(np.quantile(xa, 0.5, method="inverted_cdf")),
     )
 
 

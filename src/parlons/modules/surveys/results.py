@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from parlons.engine.surveys import (
     crosstab,
-    multiple_choice_frequencies,
+    mask_frequencies,
     numeric_summary,
     questionnaire_frequencies,
     ranking_summary,
@@ -25,7 +25,6 @@ from parlons.engine.surveys import (
 )
 from parlons.lib.i18n import pick
 from parlons.modules.surveys.charts import bar_chart, timeline_chart
-from parlons.modules.surveys.coding import mask_matrix
 from parlons.modules.surveys.definition import MATRIX, choice_labels, iter_questions
 from parlons.modules.surveys.selectors import ResponseData
 from parlons.modules.surveys.variables import Variable
@@ -155,9 +154,7 @@ def _fill(result, question, plan, matrix, by_slot, weights, minimum, charts) -> 
     elif kind == "multiple":
         column = matrix.codes[:, plan.code_position(key)]
         labels = _labels(question)
-        frequencies = multiple_choice_frequencies(
-            selected=mask_matrix(column, len(labels)), answered=column >= 0, weights=weights
-        )
+        frequencies = mask_frequencies(masks=column, n_options=len(labels), weights=weights)
         result.tables.append(_table(result.text, labels, frequencies, weighted, minimum, charts))
         result.answered = frequencies.base
     elif kind in MATRIX:
@@ -169,9 +166,7 @@ def _fill(result, question, plan, matrix, by_slot, weights, minimum, charts) -> 
                 frequencies = by_slot[name]
             else:
                 column = matrix.codes[:, plan.code_position(name)]
-                frequencies = multiple_choice_frequencies(
-                    selected=mask_matrix(column, len(labels)), answered=column >= 0, weights=weights
-                )
+                frequencies = mask_frequencies(masks=column, n_options=len(labels), weights=weights)
             result.tables.append(_table(title, labels, frequencies, weighted, minimum, charts))
             result.answered = max(result.answered, frequencies.base)
     elif kind == "ranking":

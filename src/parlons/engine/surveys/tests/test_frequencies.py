@@ -8,6 +8,7 @@ from parlons.engine.surveys import (
     MISSING,
     bin_codes,
     encode_categories,
+    mask_frequencies,
     multiple_choice_frequencies,
     numeric_summary,
     questionnaire_frequencies,
@@ -113,3 +114,73 @@ def test_ranking_summary_counts_positions_and_means() -> None:
 def test_ranking_position_outside_the_options_is_refused() -> None:
     with pytest.raises(ValueError, match="outside 1..2"):
         ranking_summary(ranks=np.array([[1, 3]]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hnp.arrays(
+        np.int32,
+        st.tuples(st.integers(0, 60), st.integers(1, 5)),
+        elements=st.integers(-1, 3),
+    )
+)
+def test_questionnaire_frequencies_without_weights_are_those_of_unit_weights(
+    codes: np.ndarray,
+) -> None:
+    n_options = [4] * codes.shape[1]
+    plain = questionnaire_frequencies(codes=codes, n_options=n_options)
+    unit = questionnaire_frequencies(
+        codes=codes, n_options=n_options, weights=np.ones(codes.shape[0])
+    )
+    for a, b in zip(plain, unit, strict=True):
+        assert a.counts.tolist() == b.counts.tolist()
+        assert a.weighted.tolist() == b.weighted.tolist()
+        assert (a.base, a.weighted_base, a.missing) == (b.base, b.weighted_base, b.missing)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 20).flatmap(
+        lambda k: st.tuples(
+            st.just(k),
+            hnp.arrays(np.int32, st.integers(0, 80), elements=st.integers(-1, 2**k - 1)),
+        )
+    ),
+    st.integers(0, 2**32 - 1),
+)
+def test_mask_frequencies_equal_those_of_the_unpacked_matrix(problem: tuple, seed: int) -> None:
+    k, masks = problem
+    answered = masks >= 0
+    selected = ((masks[:, None] >> np.arange(k)) & 1 == 1) & answered[:, None]
+    weights = np.random.default_rng(seed).uniform(0.1, 3.0, masks.shape[0])
+    for w in (None, weights):
+        fast = mask_frequencies(masks=masks, n_options=k, weights=w)
+        slow = multiple_choice_frequencies(selected=selected, answered=answered, weights=w)
+        assert fast.counts.tolist() == slow.counts.tolist()
+        assert (fast.base, fast.missing) == (slow.base, slow.missing)
+        np.testing.assert_allclose(fast.weighted, slow.weighted, rtol=1e-12)
+        np.testing.assert_allclose(fast.weighted_base, slow.weighted_base, rtol=1e-12)
+
+
+def test_a_mask_outside_the_options_is_refused() -> None:
+    with pytest.raises(ValueError, match="outside the 3 options"):
+        mask_frequencies(masks=np.array([1, 8]), n_options=3)
+    assert mask_frequencies(masks=np.array([-1, 5, 3]), n_options=3).counts.tolist() == [2, 1, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        st.integers(0, 50),
+        elements=st.one_of(st.just(np.nan), st.integers(-5, 5).map(float), st.floats(-1e3, 1e3)),
+    )
+)
+def test_unweighted_numeric_summary_is_that_of_unit_weights(values: np.ndarray) -> None:
+    plain = numeric_summary(values=values)
+    unit = numeric_summary(values=values, weights=np.ones(values.size))
+    for name in ("count", "missing", "weighted_count", "minimum", "maximum", "median"):
+        np.testing.assert_equal(getattr(plain, name), getattr(unit, name))
+    np.testing.assert_equal(plain.weighted_median, unit.weighted_median)
+    for name in ("mean", "weighted_mean", "std", "weighted_std"):
+        np.testing.assert_allclose(getattr(plain, name), getattr(unit, name), rtol=1e-9, atol=1e-9)
