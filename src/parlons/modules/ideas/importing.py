@@ -268,7 +268,7 @@ def _text(line: int, value: str, *, limit: int, column: str) -> str:
     text = markdown_of(value)
     if len(text) > limit:
         raise ValidationError(
-            _("Line %(line)s: the %(column)s has %(length)s characters, %(limit)s at most.")
+            _("Line %(line)s: the column %(column)s has %(length)s characters, %(limit)s at most.")
             % {"line": line, "column": column, "length": len(text), "limit": limit},
             code="length",
         )
