@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from parlons.contributions.files import PreparedFile
-from parlons.contributions.models import Attachment, Support
+from parlons.contributions.models import Attachment, Comment, Support
 from parlons.contributions.permissions import decide_open
 from parlons.contributions.services import (
     LocationInput,
@@ -24,6 +24,7 @@ from parlons.contributions.services import (
     do_set_location,
     screen_text,
 )
+from parlons.contributions.services.counts import touch
 from parlons.contributions.services.moderation import flag_automatically
 from parlons.contributions.services.supports import lock_person
 from parlons.contributions.text import clean_text
@@ -31,6 +32,7 @@ from parlons.core.audit.services import log_action
 from parlons.core.permissions import Decision, Refused, ensure
 from parlons.core.processes.models import ModuleInstance
 from parlons.core.processes.services import do_save_instance
+from parlons.modules.ideas.importing import CommentRow, IdeaRow
 from parlons.modules.ideas.models import Category, Idea, Status
 
 TITLE_LENGTH = (5, 150)
@@ -272,3 +274,239 @@ def do_save_settings(*, actor: Any, instance: ModuleInstance, settings: dict) ->
     )
     log_action(actor=actor, code="ideas.settings.updated", target=instance)
     return instance
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote (rows already imported from the same origin are skipped)."""
+
+    ideas: int
+    comments: int
+    categories: int
+    skipped_ideas: int
+    skipped_comments: int
+    orphans: int  # replies whose parent is not in the file, kept at the top of the thread
+
+
+@dataclass(frozen=True)
+class _Placed:
+    idea: str  # external id of the idea
+    parent: str  # external id of the parent comment, "" at the top of a thread
+    depth: int
+
+
+def _place_comments(
+    comments: Sequence[CommentRow], ideas: set[str], old: dict[str, _Placed]
+) -> tuple[dict[str, _Placed], int]:
+    """Where each comment goes: its idea, its parent and its depth.  A reply whose parent
+    is missing goes to the top of its idea's thread; a comment with no idea is refused."""
+    by_id = {c.external_id: c for c in comments}
+    placed: dict[str, _Placed] = dict(old)
+    errors: list[str] = []
+    orphans = 0
+    for comment in comments:
+        chain: list[CommentRow] = []
+        node = comment
+        while node.external_id not in placed:
+            if node in chain:
+                errors.append(_("Line %(line)s: the replies form a loop.") % {"line": node.line})
+                break
+            chain.append(node)
+            parent = node.parent_id
+            if parent in by_id and parent not in placed:
+                node = by_id[parent]
+            elif parent in placed:
+                up = placed[parent]
+                placed[node.external_id] = _Placed(up.idea, parent, up.depth + 1)
+            else:
+                orphans += bool(parent)
+                placed[node.external_id] = _Placed(node.idea_id, "", 0)
+        for link in reversed(chain):
+            if link.external_id not in placed and link.parent_id in placed:
+                up = placed[link.parent_id]
+                placed[link.external_id] = _Placed(up.idea, link.parent_id, up.depth + 1)
+    for comment in comments:
+        if comment.external_id in placed and placed[comment.external_id].idea not in ideas:
+            errors.append(
+                _(
+                    "Line %(line)s: the comment is on the proposal “%(id)s”, which is "
+                    "neither in the file nor imported before."
+                )
+                % {"line": comment.line, "id": comment.idea_id or comment.parent_id}
+            )
+    if errors:
+        raise ValidationError(errors[:10], code="import")
+    return placed, orphans
+
+
+def check_import_ideas(
+    *,
+    instance: ModuleInstance,
+    ideas: Sequence[IdeaRow],
+    comments: Sequence[CommentRow],
+    origin: str,
+) -> tuple[dict[str, _Placed], int]:
+    """Can these rows go into ``instance``?  Every comment must find its idea (in the file
+    or imported before from ``origin``)."""
+    if instance.module != "ideas":
+        raise ValidationError(_("This is not an idea box."), code="module")
+    if not origin.strip() or len(origin) > 80:
+        raise ValidationError(_("Name the origin of the file (80 characters at most)."))
+    known = set(
+        Idea.objects.filter(instance=instance, origin=origin).values_list("external_id", flat=True)
+    )
+    old = {
+        ext: _Placed(str(idea), "", depth)
+        for ext, idea, depth in Comment.objects.filter(
+            instance=instance, origin=origin, external_id__in=[c.parent_id for c in comments]
+        ).values_list("external_id", "target_id", "depth")
+    }
+    if old:
+        by_pk = dict(
+            Idea.objects.filter(
+                instance=instance, pk__in=[int(p.idea) for p in old.values()]
+            ).values_list("pk", "external_id")
+        )
+        old = {ext: _Placed(by_pk.get(int(p.idea), ""), "", p.depth) for ext, p in old.items()}
+    return _place_comments(comments, known | {row.external_id for row in ideas}, old)
+
+
+def _import_categories(instance: ModuleInstance, ideas: Sequence[IdeaRow]) -> tuple[dict, int]:
+    """The categories named in the file, found by code or created."""
+    existing = {c.code: c for c in Category.objects.filter(instance=instance)}
+    found, created = {}, 0
+    for row in ideas:
+        if not row.category:
+            continue
+        code = slugify(next(iter(row.category.values())))[:40] or "category"
+        if code not in existing:
+            existing[code] = Category.objects.create(
+                instance=instance, code=code, name=row.category, position=len(existing)
+            )
+            created += 1
+        found[row.external_id] = existing[code]
+    return found, created
+
+
+@transaction.atomic
+def do_import_ideas(
+    *,
+    actor: Any,
+    instance: ModuleInstance,
+    ideas: Sequence[IdeaRow],
+    comments: Sequence[CommentRow] = (),
+    origin: str,
+    language: str = "",
+) -> ImportReport:
+    """Write the ideas and comments of an export (see :mod:`.importing`) in one transaction.
+
+    Authors stay empty (the export's user ids name nobody here); supports and votes counted
+    on the other platform become the offsets the batch count adds to supports given here.
+    Running it again with the same origin adds only the rows not imported yet.
+    """
+    placed, orphans = check_import_ideas(
+        instance=instance, ideas=ideas, comments=comments, origin=origin
+    )
+    pks = dict(
+        Idea.objects.filter(instance=instance, origin=origin).values_list("external_id", "pk")
+    )
+    done = set(
+        Comment.objects.filter(instance=instance, origin=origin).values_list(
+            "external_id", flat=True
+        )
+    )
+    new_ideas = [row for row in ideas if row.external_id not in pks]
+    new_comments = [row for row in comments if row.external_id not in done]
+    visible: dict[str, int] = {}
+    for row in new_comments:
+        if row.body:
+            visible[placed[row.external_id].idea] = visible.get(placed[row.external_id].idea, 0) + 1
+    categories, created_categories = _import_categories(instance, new_ideas)
+    now = timezone.now()
+    created = Idea.objects.bulk_create(
+        [
+            Idea(
+                instance=instance,
+                title=row.title,
+                body=row.body,
+                language=language[:8],
+                category=categories.get(row.external_id),
+                status=row.status,
+                created_at=row.created_at or now,
+                reference=row.reference,
+                origin=origin,
+                external_id=row.external_id,
+                support_offset=row.supports,
+                support_count=row.supports,
+                comment_count=visible.get(row.external_id, 0),
+            )
+            for row in new_ideas
+        ],
+        batch_size=1000,
+    )
+    pks.update({idea.external_id: idea.pk for idea in created})
+    _write_comments(instance, new_comments, placed, pks, origin=origin, language=language, now=now)
+    fresh = {row.external_id for row in new_ideas}
+    touch(target_type="ideas.idea", ids=[pks[i] for i in visible if i not in fresh])
+    report = ImportReport(
+        ideas=len(created),
+        comments=len(new_comments),
+        categories=created_categories,
+        skipped_ideas=len(ideas) - len(new_ideas),
+        skipped_comments=len(comments) - len(new_comments),
+        orphans=orphans,
+    )
+    log_action(
+        actor=actor,
+        code="ideas.ideas.imported",
+        target=instance,
+        data={"origin": origin, "ideas": report.ideas, "comments": report.comments},
+    )
+    return report
+
+
+def _write_comments(instance, rows, placed, ideas, *, origin, language, now) -> None:
+    """Comments level by level, so that each reply knows its parent's and root's pks."""
+    pks = dict(
+        Comment.objects.filter(instance=instance, origin=origin).values_list("external_id", "pk")
+    )
+    roots = dict(
+        Comment.objects.filter(instance=instance, origin=origin).values_list("pk", "root_id")
+    )
+    for depth in sorted({placed[row.external_id].depth for row in rows}):
+        level = [row for row in rows if placed[row.external_id].depth == depth]
+        made = Comment.objects.bulk_create(
+            [
+                _comment_of(instance, row, placed, ideas, pks, roots, origin, language, now)
+                for row in level
+            ],
+            batch_size=1000,
+        )
+        for comment in made:
+            pks[comment.external_id] = comment.pk
+            roots[comment.pk] = comment.root_id
+
+
+def _comment_of(instance, row, placed, ideas, pks, roots, origin, language, now) -> Comment:
+    where = placed[row.external_id]
+    parent = pks.get(where.parent) if where.parent else None
+    created = row.created_at or now
+    return Comment(
+        instance=instance,
+        target_type="ideas.idea",
+        target_id=ideas[where.idea],
+        parent_id=parent,
+        root_id=(roots.get(parent) or parent) if parent else None,
+        depth=where.depth,
+        body=row.body,
+        alignment=row.alignment,
+        language=language[:8],
+        created_at=created,
+        deleted_at=None if row.body else created,
+        origin=origin,
+        external_id=row.external_id,
+        support_offset=row.up,
+        oppose_offset=row.down,
+        support_count=row.up,
+        oppose_count=row.down,
+    )
