@@ -43,6 +43,7 @@ from parlons.modules.budgets.models import (
 )
 
 APPROVAL_ONLY_RULES = (Rule.PHRAGMEN, Rule.MES_ADD1_INTEGRAL)
+APPROVAL_LIKE = (BallotType.APPROVAL, BallotType.KNAPSACK)
 EVALUATORS = ("admin", "evaluator")
 
 
@@ -79,7 +80,7 @@ LOCKED_FIELDS = (
 def check_save_budget(*, budget: Budget, before: Budget | None) -> None:
     """A budget's settings are coherent, and its ballot and rule are unchanged once the
     vote began."""
-    if budget.ballot_type != BallotType.APPROVAL and budget.rule in APPROVAL_ONLY_RULES:
+    if budget.ballot_type not in APPROVAL_LIKE and budget.rule in APPROVAL_ONLY_RULES:
         raise ValidationError(
             {"rule": _("This rule counts approval ballots only: choose another rule.")}
         )
