@@ -56,9 +56,11 @@ def test_greedy_and_equal_shares_differ_and_are_explained(voting, make_budget, v
     assert set(data["greedy"]["winners"]) == {str(big[0].pk), str(big[1].pk)}
     assert set(data["winners"]) == {str(big[0].pk), str(small[0].pk), str(small[1].pk)}
     assert data["total_cost"] == 500
-    assert data["votes"] == {str(p.pk): n for p, n in zip(budget.made, (6, 6, 4, 4))}
+    assert data["votes"] == {str(p.pk): n for p, n in zip(budget.made, (6, 6, 4, 4), strict=True)}
     assert set(Project.objects.filter(selected=True).values_list("pk", flat=True)) == {
-        big[0].pk, small[0].pk, small[1].pk,
+        big[0].pk,
+        small[0].pk,
+        small[1].pk,
     }
     sentences = explain(steps=data["steps"][str(small[0].pk)], budget=budget)
     assert sentences == [
@@ -87,8 +89,13 @@ def test_pabutools_recounts_the_published_file_to_the_same_winners(
     voting, make_budget, voter, tmp_path, ballot_type, rule, fields
 ):
     budget = make_budget(
-        voting, costs=(250, 180, 120, 90, 60), amount=400, ballot_type=ballot_type,
-        rule=rule, min_choices=1, **fields,
+        voting,
+        costs=(250, 180, 120, 90, 60),
+        amount=400,
+        ballot_type=ballot_type,
+        rule=rule,
+        min_choices=1,
+        **fields,
     )
     draw = random.Random(5)
     pks = [p.pk for p in budget.made]
@@ -100,7 +107,7 @@ def test_pabutools_recounts_the_published_file_to_the_same_winners(
             choices = [Choice(pk, r) for r, pk in enumerate(draw.sample(pks, 3), start=1)]
         elif ballot_type == "knapsack":
             chosen, left = [], 400
-            for pk, cost in draw.sample(list(zip(pks, (250, 180, 120, 90, 60))), 5):
+            for pk, cost in draw.sample(list(zip(pks, (250, 180, 120, 90, 60), strict=True)), 5):
                 if cost <= left and draw.random() < 0.7:
                     chosen.append(Choice(pk))
                     left -= cost
