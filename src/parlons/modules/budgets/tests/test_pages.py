@@ -1,0 +1,142 @@
+"""The public and back-office pages through the HTTP stack: the ballot without
+JavaScript (refused with the reason, kept on the page), results, the .pb download,
+follow-up, the evaluators' and mediators' pages, exports, the API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from parlons.modules.budgets.models import Ballot, Project, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def url(pb, name, **extra):
+    with translation.override("en"):
+        return reverse(
+            name,
+            kwargs={
+                "organisation_slug": pb.organisation.slug,
+                "process_slug": pb.process.slug,
+                "instance_slug": pb.instance.slug,
+                **extra,
+            },
+        )
+
+
+@pytest.fixture
+def voting(pb, make_phase):
+    make_phase(
+        pb.process,
+        openings=[(pb.instance, "vote"), (pb.instance, "show"), (pb.instance, "mediate")],
+    )
+    return pb
+
+
+def test_a_refused_ballot_comes_back_with_its_reason_and_nothing_recorded(
+    voting, make_budget, voter, client
+):
+    budget = make_budget(voting, ballot_type="knapsack")
+    client.force_login(voter())
+    page = url(voting, "budgets:budget", budget_slug=budget.slug)
+    response = client.get(page)
+    assert response.status_code == 200 and b'name="project"' in response.content
+    a, b = budget.made[0].pk, budget.made[1].pk
+    response = client.post(page, {"project": [a, b]})
+    assert response.status_code == 400
+    assert "Your projects cost 700 EUR in all, more than the budget of 600 EUR." in (
+        response.content.decode().replace("\u202f", " ")
+    )
+    assert b"checked" in response.content  # the choice is kept on the page
+    assert Ballot.objects.count() == 0
+    response = client.post(page, {"project": [a]}, follow=True)
+    assert b"Your receipt" in response.content
+    assert Ballot.objects.count() == 1
+    assert b"Change your ballot" in client.get(page).content
+
+
+def test_results_page_pb_download_and_follow_up(voting, make_budget, voter, client):
+    from parlons.modules.budgets.ballots import Choice
+    from parlons.modules.budgets.services import do_cast_ballot, do_close_budget
+
+    budget = make_budget(voting, rule="greedy", max_choices=2)
+    for _n in range(3):
+        do_cast_ballot(person=voter(), budget=budget, choices=[Choice(budget.made[0].pk)])
+    do_close_budget(actor=voting.admin, budget=budget)
+    response = client.get(url(voting, "budgets:results", budget_slug=budget.slug))
+    text = response.content.decode()
+    assert "Funded in the order of votes" in text
+    budget.refresh_from_db()
+    assert budget.published_sha256 in text
+    download = client.get(url(voting, "budgets:pb", budget_slug=budget.slug))
+    assert download.content.decode() == budget.published_pb
+    assert "attachment" in download["Content-Disposition"]
+    followup = client.get(url(voting, "budgets:followup")).content.decode()
+    assert budget.made[0].title in followup and budget.made[1].title not in followup
+
+
+def test_submit_page_and_the_project_page(pb, make_phase, make_budget, voter, client):
+    make_phase(pb.process, openings=[(pb.instance, "submit"), (pb.instance, "comment")])
+    budget = make_budget(pb, costs=())
+    client.force_login(voter())
+    response = client.post(
+        url(pb, "budgets:new"),
+        {"budget": budget.pk, "title": "Un banc", "body": "Trop court", "cost": 0},
+    )
+    assert response.status_code == 200 and Project.objects.count() == 0
+    response = client.post(
+        url(pb, "budgets:new"),
+        {
+            "budget": budget.pk,
+            "title": "Un banc au parc",
+            "body": "Un banc à l'ombre pour les anciens du quartier.",
+            "cost": 500,
+            "latitude": "45.1",
+            "longitude": "5.7",
+        },
+        follow=True,
+    )
+    project = Project.objects.get()
+    assert project.status == Status.SUBMITTED and project.cost == 500
+    assert b"Un banc au parc" in response.content and b"Latitude 45.1" in response.content
+
+
+def test_back_office_pages(voting, make_budget, client):
+    budget = make_budget(voting)
+    client.force_login(voting.evaluator)
+    index = client.get(url(voting, "bo_budgets:index"))
+    assert index.status_code == 200 and b"Review Projet num" in index.content
+    project = budget.made[0]
+    response = client.post(
+        url(voting, "bo_budgets:evaluate", pk=project.pk),
+        {"status": "infeasible", "justification": ""},
+    )
+    assert b"Say publicly why." in response.content
+    project.refresh_from_db()
+    assert project.status == Status.FEASIBLE
+    client.post(
+        url(voting, "bo_budgets:evaluate", pk=project.pk),
+        {"status": "feasible", "revised_cost": 350, "justification": "Devis reçu."},
+    )
+    project.refresh_from_db()
+    assert (project.revised_cost, project.justification) == (350, "Devis reçu.")
+    export = client.get(url(voting, "bo_budgets:export", key="projects-csv"))
+    assert export.status_code == 200 and "Devis reçu." in export.content.decode()
+    assert client.get(url(voting, "bo_budgets:paper", budget_slug=budget.slug)).status_code == 404
+    client.force_login(voting.mediator)
+    paper = url(voting, "bo_budgets:paper", budget_slug=budget.slug)
+    response = client.post(paper, {"reference": "S-1", "project": [project.pk]})
+    assert response.status_code == 302 and Ballot.objects.get().paper
+
+
+def test_api_lists_budgets_and_projects(voting, make_budget, client):
+    budget = make_budget(voting)
+    base = (
+        f"/api/v1/budgets/{voting.organisation.slug}/{voting.process.slug}/{voting.instance.slug}"
+    )
+    budgets = client.get(f"{base}/budgets").json()
+    assert [(b["slug"], b["rule"], b["closed"]) for b in budgets] == [(budget.slug, "mes", False)]
+    projects = client.get(f"{base}/projects").json()
+    assert [p["cost"] for p in projects] == [400, 300, 200, 100]
