@@ -92,15 +92,17 @@ class PetitionForm(forms.Form):
 class SignForm(forms.Form):
     """No length limits in the HTML (the service checks and says so, translated)."""
 
-    name = forms.CharField(label=_("Your name"), max_length=NAME_MAX * 10)
+    name = forms.CharField(label=_("Your name"), max_length=NAME_MAX * 10, required=False)
     email = forms.CharField(
         label=_("Your e-mail address"),
         max_length=2000,
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     postcode = forms.CharField(
         label=_("Your postcode"),
         max_length=POSTCODE_MAX * 10,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     consent = forms.BooleanField(

@@ -141,7 +141,7 @@ def sign(request, organisation_slug, process_slug, instance_slug, pk):
             do_sign_petition(petition=found, person=_person(request), signer=_signer(request, form))
         except ValidationError as error:
             _add_errors(form, error)
-            status = 429 if error.code in ("rate_ip", "rate_petition") else 400
+            status = 429 if getattr(error, "code", None) in ("rate_ip", "rate_petition") else 400
         else:
             context = {
                 "instance": found.instance,
