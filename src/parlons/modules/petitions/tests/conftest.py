@@ -43,8 +43,10 @@ def petition(make_petition):
     return make_petition()
 
 
-def urls(petition, name="petition", **extra):
+def urls(petition, name="petition", language="en", **extra):
+    """A petition's address, in English unless told (the catalogues are tested apart)."""
     from django.urls import reverse
+    from django.utils import translation
 
     process = petition.instance.process
     kwargs = {
@@ -54,7 +56,8 @@ def urls(petition, name="petition", **extra):
         "pk": petition.pk,
         **extra,
     }
-    return reverse(f"petitions:{name}", kwargs=kwargs)
+    with translation.override(language):
+        return reverse(f"petitions:{name}", kwargs=kwargs)
 
 
 def sign_data(n=0, **extra):
