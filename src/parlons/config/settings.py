@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "parlons.modules.ideas",
     "parlons.modules.surveys",
     "parlons.modules.budgets",
+    "parlons.modules.petitions",
     # shells
     "parlons.portal",
     "parlons.backoffice",

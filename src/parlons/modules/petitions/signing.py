@@ -1,0 +1,278 @@
+"""Signing, confirming and unsubscribing: the hot path of a petition.
+
+A signature is one INSERT under the unique constraint (petition, normalised e-mail);
+nothing else is written in the request.  The confirmation e-mail is owed through
+``Signature.mail_due`` and sent in batches by :func:`~.mailing.do_send_signature_mails`;
+its link carries a signed token (the signature's id and a timestamp), so no token is
+stored.  A repeat signer gets the same answer as a new one, and an e-mail saying they
+had already signed (or a fresh confirmation link if they never confirmed).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parlons.core.permissions import decide
+from parlons.modules.petitions.models import (
+    COMMENT_MAX,
+    NAME_MAX,
+    POSTCODE_MAX,
+    Mail,
+    Petition,
+    Signature,
+    Status,
+)
+from parlons.modules.petitions.settings import setting
+
+CONFIRM_SALT = "parlons.petitions.confirm"
+UNSUBSCRIBE_SALT = "parlons.petitions.unsubscribe"
+LINK_VALIDITY = timedelta(days=7)
+# Throw-away mailbox providers: signatures from them are kept but not counted.
+DISPOSABLE_DOMAINS = frozenset(
+    {
+        "mailinator.com",
+        "guerrillamail.com",
+        "10minutemail.com",
+        "yopmail.com",
+        "trashmail.com",
+        "tempmail.com",
+        "sharklasers.com",
+        "getnada.com",
+        "dispostable.com",
+        "maildrop.cc",
+    }
+)
+DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+CLOSED = _("This petition is closed: it no longer takes signatures.")
+INVALID_LINK = _("This confirmation link is not valid or has expired. Sign again to get a new one.")
+REUSED_LINK = _("This signature is already confirmed: it counts once, thank you.")
+TOO_MANY_FROM_HERE = _(
+    "Too many signatures came from your connection in the last hour. Please try again later."
+)
+TOO_MANY_NOW = _(
+    "This petition is receiving many signatures right now. Please try again in a minute."
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignerInput:
+    """What a signer typed, and where the request came from."""
+
+    name: str
+    email: str
+    postcode: str
+    consent: bool = False
+    comment: str = ""
+    language: str = "fr"
+    ip: str | None = None
+    honeypot: str = ""
+
+
+def normalise_email(email: str) -> str:
+    """One form per mailbox: lower case, no ``+tag``, no dots in Gmail local parts."""
+    email = email.strip().lower()
+    local, _at, domain = email.rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def petition_is_open(petition: Petition, now=None) -> bool:
+    now = now or timezone.now()
+    return (
+        petition.status == Status.PUBLISHED
+        and petition.closed_at is None
+        and (petition.deadline is None or petition.deadline > now)
+    )
+
+
+def check_signer(*, signer: SignerInput) -> dict[str, str]:
+    """The signer's fields, cleaned; a ValidationError (per field, translated) if any is wrong."""
+    errors: dict[str, Any] = {}
+    name = " ".join(signer.name.split())
+    if not name:
+        errors["name"] = _("Give your name.")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _("Your name is too long (at most %(max)d characters).") % {
+            "max": NAME_MAX
+        }
+    email = signer.email.strip()
+    try:
+        validate_email(email)
+        if len(email) > 254:
+            raise ValidationError("long")
+    except ValidationError:
+        errors["email"] = _("Give a valid e-mail address, such as name@example.org.")
+    postcode = "".join(signer.postcode.split()).upper()
+    if not postcode or len(postcode) > POSTCODE_MAX or not postcode.replace("-", "").isalnum():
+        errors["postcode"] = _("Give your postcode (letters, digits and dashes).")
+    comment = signer.comment.strip()
+    if len(comment) > COMMENT_MAX:
+        errors["comment"] = _("Your comment is too long (at most %(max)d characters).") % {
+            "max": COMMENT_MAX
+        }
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "email": normalise_email(email), "postcode": postcode, "comment": comment}
+
+
+def check_may_sign(*, petition: Petition, person: Any) -> None:
+    """Refuse (ValidationError) unless the petition is open and a live phase opens signing."""
+    if not petition_is_open(petition):
+        raise ValidationError(CLOSED, code="closed")
+    decision = decide(person=person, capability="sign", instance=petition.instance)
+    if not decision:
+        raise ValidationError(decision.message, code=decision.reason)
+
+
+def _over(key: str, limit: int, window: int) -> bool:
+    """Count one hit in a fixed window; True when the limit is passed (0: no limit)."""
+    if not limit:
+        return False
+    slot = int(timezone.now().timestamp()) // window
+    key = f"petitions:rl:{key}:{slot}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        return limit < 1
+
+
+def check_rate(*, petition: Petition, ip: str | None) -> None:
+    """The per-connection and per-petition limits of the instance's settings."""
+    instance = petition.instance
+    per_ip = int(setting(instance, "signatures_per_ip_per_hour"))
+    if ip and _over(f"ip:{petition.pk}:{ip}", per_ip, 3600):
+        raise ValidationError(TOO_MANY_FROM_HERE, code="rate_ip")
+    per_minute = int(setting(instance, "signatures_per_petition_per_minute"))
+    if _over(f"petition:{petition.pk}", per_minute, 60):
+        raise ValidationError(TOO_MANY_NOW, code="rate_petition")
+
+
+def suspicion_of(*, signer: SignerInput, cleaned: dict[str, str]) -> str:
+    """Why a signature looks automated or fake ('' if it does not); never told to the client."""
+    if signer.honeypot.strip():
+        return "honeypot"
+    domain = cleaned["email"].rpartition("@")[2]
+    if domain in DISPOSABLE_DOMAINS:
+        return "disposable-domain"
+    lowered = cleaned["name"].lower()
+    if "http://" in lowered or "https://" in lowered or "@" in lowered:
+        return "address-in-name"
+    return ""
+
+
+def do_sign_petition(*, petition: Petition, person: Any, signer: SignerInput) -> Signature | None:
+    """Sign ``petition``: check, then append one signature (or answer a repeat signer).
+
+    Returns the new signature, or None for a repeat signer (who is e-mailed, and shown
+    the same page).  An account holder signing with their own confirmed address counts
+    at once; everyone else confirms by the e-mailed link.
+    """
+    check_may_sign(petition=petition, person=person)
+    cleaned = check_signer(signer=signer)
+    check_rate(petition=petition, ip=signer.ip)
+    account = getattr(person, "is_authenticated", False)
+    own = account and normalise_email(person.email) == cleaned["email"]
+    signature = Signature(
+        petition=petition,
+        participant=person if account else None,
+        consent=signer.consent,
+        language=signer.language,
+        ip=_ip(signer.ip),
+        suspicious=suspicion_of(signer=signer, cleaned=cleaned),
+        confirmed_at=timezone.now() if own else None,
+        mail_due=Mail.NONE if own else Mail.CONFIRM,
+        **cleaned,
+    )
+    try:
+        with transaction.atomic():
+            signature.save(force_insert=True)
+    except IntegrityError:
+        _answer_repeat(petition=petition, email=cleaned["email"])
+        return None
+    return signature
+
+
+def _answer_repeat(*, petition: Petition, email: str) -> None:
+    """Owe the repeat signer an e-mail: a new link if unconfirmed, else 'already signed'."""
+    Signature._base_manager.filter(petition=petition, email=email).update(
+        mail_due=Case(
+            When(confirmed_at__isnull=True, then=Value(Mail.CONFIRM)), default=Value(Mail.ALREADY)
+        )
+    )
+
+
+def _ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value)) if value else None
+    except ValueError:
+        return None
+
+
+def confirmation_token(signature: Signature) -> str:
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(signature.pk))
+
+
+def unsubscribe_token(signature: Signature) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(signature.pk))
+
+
+def do_confirm_signature(*, petition: Petition, token: str) -> Signature:
+    """Count the signature named by ``token`` (one conditional UPDATE, safe in parallel).
+
+    An unknown, forged or expired link, a reused one, or a closed petition raise a
+    translated ValidationError and change nothing.
+    """
+    try:
+        pk = int(
+            signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
+                token, max_age=LINK_VALIDITY.total_seconds()
+            )
+        )
+    except (signing.BadSignature, ValueError):
+        raise ValidationError(INVALID_LINK, code="link") from None
+    signature = (
+        Signature._base_manager.filter(pk=pk, petition=petition, email__isnull=False)
+        .only("pk", "confirmed_at", "petition_id")
+        .first()
+    )
+    if signature is None:
+        raise ValidationError(INVALID_LINK, code="link")
+    if signature.confirmed_at is not None:
+        raise ValidationError(REUSED_LINK, code="reused")
+    if not petition_is_open(petition):
+        raise ValidationError(CLOSED, code="closed")
+    now = timezone.now()
+    done = Signature._base_manager.filter(pk=pk, confirmed_at__isnull=True).update(confirmed_at=now)
+    if not done:  # confirmed by a parallel request a moment ago
+        raise ValidationError(REUSED_LINK, code="reused")
+    signature.confirmed_at = now
+    return signature
+
+
+def do_unsubscribe(*, petition: Petition, token: str) -> None:
+    """Stop e-mails of this petition to the signer named by ``token`` (idempotent)."""
+    try:
+        pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        raise ValidationError(_("This unsubscribe link is not valid."), code="link") from None
+    Signature._base_manager.filter(pk=pk, petition=petition, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=timezone.now()
+    )

@@ -1,0 +1,244 @@
+"""Public pages of petitions: list, petition page, signing, confirmation, count, widget."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+
+from parlons.core.permissions import decide
+from parlons.core.processes.selectors import access_instance
+from parlons.modules.petitions import selectors
+from parlons.modules.petitions.forms import SignForm
+from parlons.modules.petitions.mailing import absolute, petition_kwargs
+from parlons.modules.petitions.services import may_manage
+from parlons.modules.petitions.settings import setting
+from parlons.modules.petitions.signing import (
+    SignerInput,
+    do_confirm_signature,
+    do_sign_petition,
+    do_unsubscribe,
+    petition_is_open,
+)
+
+PAGE_CACHE = "public, max-age=10, stale-while-revalidate=60"
+COUNT_CACHE = "public, max-age=5, stale-while-revalidate=30"
+COUNT_MEMO_SECONDS = 1.0
+_count_memo: dict[tuple[int, str], tuple[float, bytes]] = {}
+
+
+def _cacheable(request, response: HttpResponse, value: str = PAGE_CACHE) -> HttpResponse:
+    """Shared caches may keep pages of visitors without a session (the same for all)."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        response["Cache-Control"] = value
+        patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def index(request, organisation_slug, process_slug, instance_slug):
+    instance = access_instance(
+        person=request.user,
+        process_slug=process_slug,
+        instance_slug=instance_slug,
+        module="petitions",
+    )
+    petitions = list(selectors.petitions_visible_to(person=request.user, instance=instance))
+    propose = setting(instance, "participants_propose") and decide(
+        person=request.user, capability="submit", instance=instance
+    )
+    response = render(
+        request,
+        "petitions/list.html",
+        {
+            "instance": instance,
+            "process": instance.process,
+            "petitions": petitions,
+            "propose": propose,
+        },
+    )
+    return _cacheable(request, response)
+
+
+def _context(request, petition, form=None):
+    instance = petition.instance
+    page = absolute(reverse("petitions:petition", kwargs=petition_kwargs(petition)))
+    return {
+        "instance": instance,
+        "process": instance.process,
+        "petition": petition,
+        "progress": selectors.get_progress(petition=petition),
+        "updates": selectors.get_updates(petition=petition),
+        "areas": selectors.get_counts_by_area(petition=petition),
+        "open": petition_is_open(petition),
+        "may_sign": decide(person=request.user, capability="sign", instance=instance),
+        "manage": may_manage(person=request.user, petition=petition),
+        "form": form or SignForm(),
+        "page_url": page,
+        "image_url": absolute(petition.image.url) if petition.image else "",
+        "widget_url": absolute(reverse("petitions:widget", kwargs=petition_kwargs(petition))),
+    }
+
+
+def petition(request, organisation_slug, process_slug, instance_slug, pk):
+    found = selectors.access_petition(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+    )
+    response = render(request, "petitions/petition.html", _context(request, found))
+    return _cacheable(request, response)
+
+
+def _signer(request, form: SignForm) -> SignerInput:
+    data = form.cleaned_data
+    return SignerInput(
+        name=data["name"],
+        email=data["email"],
+        postcode=data["postcode"],
+        consent=data["consent"],
+        comment=data["comment"],
+        language=get_language() or settings.LANGUAGE_CODE,
+        ip=request.META.get("REMOTE_ADDR"),
+        honeypot=data["website"],
+    )
+
+
+def _person(request):
+    """The account holder, if the request carries their CSRF token; else a guest.
+
+    The sign form is on cacheable pages, so it has no CSRF token for guests: a forged
+    request can then only start a guest signature, which its e-mail must confirm.
+    """
+    if not request.user.is_authenticated:
+        return request.user
+    check = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+    return request.user if check is None else AnonymousUser()
+
+
+@csrf_exempt
+def sign(request, organisation_slug, process_slug, instance_slug, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    found = selectors.access_petition(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+    )
+    embed = request.GET.get("embed") == "1"
+    form = SignForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            do_sign_petition(petition=found, person=_person(request), signer=_signer(request, form))
+        except ValidationError as error:
+            _add_errors(form, error)
+            status = 429 if getattr(error, "code", None) in ("rate_ip", "rate_petition") else 400
+        else:
+            context = {
+                "instance": found.instance,
+                "process": found.instance.process,
+                "petition": found,
+            }
+            if embed:
+                return _embeddable(render(request, "petitions/widget_thanks.html", context), found)
+            return render(request, "petitions/thanks.html", context)
+    context = _context(request, found, form)
+    response = render(
+        request,
+        "petitions/widget.html" if embed else "petitions/petition.html",
+        context,
+        status=status,
+    )
+    if embed:
+        _embeddable(response, found)
+    return response
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for one in errors:
+                form.add_error(field if field in form.fields else None, one)
+    else:
+        form.add_error(None, error)
+
+
+def confirm(request, organisation_slug, process_slug, instance_slug, pk, token):
+    found = selectors.access_petition(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+    )
+    context = {"instance": found.instance, "process": found.instance.process, "petition": found}
+    try:
+        do_confirm_signature(petition=found, token=token)
+    except ValidationError as error:
+        context["error"] = error.messages[0]
+        return render(request, "petitions/confirmed.html", context, status=400)
+    return render(request, "petitions/confirmed.html", context)
+
+
+def count(request, organisation_slug, process_slug, instance_slug, pk):
+    """The count as JSON, cheap: the same answer for every guest, memoised a second."""
+    key = (pk, request.path)
+    anonymous = not request.user.is_authenticated
+    memo = _count_memo.get(key) if anonymous else None
+    if memo is None or memo[0] < time.monotonic():
+        found = selectors.access_petition(
+            person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+        )
+        body = json.dumps(
+            {
+                "petition": found.pk,
+                "count": found.signature_count,
+                "goal": found.goal,
+                "counted_at": found.counted_at.isoformat() if found.counted_at else None,
+                "open": petition_is_open(found),
+            }
+        ).encode()
+        memo = (time.monotonic() + COUNT_MEMO_SECONDS, body)
+        if anonymous:
+            _count_memo[key] = memo
+    response = HttpResponse(memo[1], content_type="application/json")
+    return _cacheable(request, response, COUNT_CACHE)
+
+
+def _embeddable(response: HttpResponse, petition) -> HttpResponse:
+    """This page only may be framed: by the instance's partner sites, or by any site."""
+    origins = setting(petition.instance, "embed_origins").split()
+    response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": origins or ["*"]}
+    response.xframe_options_exempt = True
+    return response
+
+
+@xframe_options_exempt
+def widget(request, organisation_slug, process_slug, instance_slug, pk):
+    found = selectors.access_petition(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+    )
+    response = render(request, "petitions/widget.html", _context(request, found))
+    return _cacheable(request, _embeddable(response, found))
+
+
+@csrf_exempt
+def unsubscribe(request, organisation_slug, process_slug, instance_slug, pk, token):
+    """GET asks; POST (the button, or a mail client's one-click) unsubscribes."""
+    found = selectors.access_petition(
+        person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+    )
+    context = {"instance": found.instance, "process": found.instance.process, "petition": found}
+    if request.method == "POST":
+        try:
+            do_unsubscribe(petition=found, token=token)
+        except ValidationError as error:
+            context["error"] = error.messages[0]
+            return render(request, "petitions/unsubscribe.html", context, status=400)
+        context["done"] = True
+    return render(request, "petitions/unsubscribe.html", context)
