@@ -166,9 +166,9 @@ def _save_constituencies(directory: Directory, areas: tuple[formats.Area, ...]) 
 
 
 def _save_postcodes(directory: Directory, lookup: formats.PostcodeLookup | None) -> int:
+    stored = PostcodeCommune.objects.filter(directory=directory)
     if lookup is None:
-        return PostcodeCommune.objects.filter(directory=directory).count()
-    PostcodeCommune.objects.filter(directory=directory).delete()
+        return stored.count()
     rows = [
         PostcodeCommune(
             directory=directory,
@@ -181,6 +181,15 @@ def _save_postcodes(directory: Directory, lookup: formats.PostcodeLookup | None)
         for postcode in lookup.communes_by_postcode
         for commune in lookup.find(postcode=postcode).communes
     ]
+    fields = ("postcode", "commune_code", "commune_name", "area_codes", "exact")
+
+    def key(row: PostcodeCommune | dict) -> tuple:
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+        return tuple(tuple(v) if isinstance(v, list) else v for v in map(get, fields))
+
+    if {key(row) for row in stored.values(*fields)} == {key(row) for row in rows}:
+        return len(rows)  # the same table again: nothing to rewrite
+    stored.delete()
     PostcodeCommune.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
