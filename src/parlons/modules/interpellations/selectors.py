@@ -101,7 +101,7 @@ def area_choices(*, directory: Directory, match: PostcodeMatch) -> list[AreaChoi
     choices = []
     for commune in match.communes:
         for code in commune.area_ids:
-            label = commune.name.title()
+            label = commune.name.title() if commune.name.isupper() else commune.name
             if len(commune.area_ids) > 1 or len(match.communes) == 1:
                 label = f"{label} — {names.get(code, code)}"
             choices.append(AreaChoice(f"{commune.code}:{code}", label))
