@@ -185,7 +185,11 @@ def _send(request, instance, form, state, chosen):
     except (Refused, ValidationError) as error:
         if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
             for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+                if field == "representatives":
+                    form.representative_errors = errors
+                    form.add_error(None, [])  # makes the form invalid: status 400
+                else:
+                    form.add_error(field if field in form.fields else None, errors)
         else:
             for message in errors_of(error):
                 form.add_error(None, message)

@@ -31,7 +31,6 @@ from parlons.core.audit.services import log_action
 from parlons.core.notifications.services import queue_email
 from parlons.core.permissions import ensure
 from parlons.core.processes.models import ModuleInstance
-from parlons.lib.i18n import pick
 from parlons.modules.interpellations.models import Campaign, Message, Representative
 from parlons.modules.interpellations.selectors import find_postcode, has_postcodes
 from parlons.modules.interpellations.services.stances import stance_link_path
@@ -412,7 +411,6 @@ def do_send_followups(*, now: datetime | None = None) -> int:
                 template="interpellations/email/followup",
                 context={
                     "instance": instance,
-                    "title": pick(instance.title, group[0].language or None),
                     "representatives": [m.representative.name for m in group],
                     "link": _absolute(
                         _url(instance, "reply", token=reply_token(instance=instance, key=key))
