@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "parlons.contributions",
     # modules
     "parlons.modules.pages",
+    "parlons.modules.interpellations",
     "parlons.modules.ideas",
     "parlons.modules.surveys",
     "parlons.modules.budgets",
