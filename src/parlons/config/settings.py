@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "parlons.modules.pages",
     "parlons.modules.ideas",
     "parlons.modules.surveys",
+    "parlons.modules.debates",
     # shells
     "parlons.portal",
     "parlons.backoffice",

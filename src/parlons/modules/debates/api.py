@@ -1,0 +1,5 @@
+"""The debates API router (filled below)."""
+
+from ninja import Router
+
+router = Router(tags=["debates"])
