@@ -4,6 +4,8 @@ opinion map and see the map and one's group."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parlons.core.operations.demo import PASSWORD, load_demo
@@ -52,9 +54,11 @@ def test_a_participant_takes_part_in_the_three_kinds_of_debate(page, live_server
     page.get_by_label("Your argument").fill("Chacun peut vérifier les chiffres.")
     page.get_by_role("button", name="Publish the argument").click()
     assert_accessible(page)
-    assert page.get_by_role("region", name="Against (1 argument)").get_by_text(
-        "Publier coûte cher"
-    ).is_visible()
+    against = page.get_by_role("region", name="Against (1 argument)")
+    assert against.get_by_text("Publier coûte cher aux petites communes.", exact=True).is_visible()
+    against.get_by_role("button", name=re.compile(r"^Convincing")).click()
+    assert page.get_by_text("Your support was recorded.").is_visible()
+    assert_accessible(page)
 
     page.get_by_role("link", name="Propose an amendment").click()
     assert_accessible(page)
