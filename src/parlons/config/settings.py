@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "parlons.modules.surveys",
     "parlons.modules.budgets",
     "parlons.modules.petitions",
+    "parlons.modules.debates",
     # shells
     "parlons.portal",
     "parlons.backoffice",
