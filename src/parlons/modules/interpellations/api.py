@@ -2,8 +2,6 @@
 proposals, its scoreboard (stances and messages received per representative) and the
 postcode look-up, as open data. Senders never appear."""
 
-from __future__ import annotations
-
 import re
 from typing import Any
 
