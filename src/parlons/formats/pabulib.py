@@ -282,8 +282,9 @@ def _read_profile(instance: Instance, lines: list[str], start: int, layout: Layo
     keys = [h.strip() for h in header]
     if "vote" not in keys:
         raise PabulibError(line=start + 1, reason="VOTES has no vote column")
-    columns = {h: list(col) for h, col in zip(header, zip(*rows, strict=True), strict=True)}
-    if not rows:
+    if rows:
+        columns = {h: list(c) for h, c in zip(header, zip(*rows, strict=True), strict=True)}
+    else:
         columns = {h: [] for h in header}
     votes = columns[header[keys.index("vote")]]
     indptr, indices = _decode_votes(votes, instance, body)

@@ -16,7 +16,9 @@ Speed without losing exactness:
   between rounds, so a stale value is a lower bound);
 * the minimum is then confirmed exactly: every project whose float ρ is within a relative
   1e-7 of the best (or whose float value is ill-conditioned) is recomputed with fractions
-  over budget classes, and ties are decided on the exact values.
+  over budget classes, and ties are decided on the exact values;
+* exact arithmetic uses gmpy2's ``mpq`` when installed (several times faster than
+  ``fractions.Fraction``, the same values); results are handed back as ``Fraction``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,20 @@ from fractions import Fraction
 
 import numpy as np
 
+try:
+    from gmpy2 import mpq as Q
+except ImportError:  # pragma: no cover - gmpy2 comes with the reference extra
+    Q = Fraction
+
 from parlons.engine.budgets.explain import Explanation, MesRound
 from parlons.engine.budgets.instance import BudgetProblem
 
 TOL = 1e-7
+
+
+def as_fraction(x) -> Fraction:
+    """An exact ``Fraction`` from an ``mpq`` (or a ``Fraction``)."""
+    return Fraction(int(x.numerator), int(x.denominator))
 
 
 @dataclass
@@ -38,7 +50,7 @@ class _State:
     """Budget classes: class 0 is the empty purse; ``klass[g]`` is group ``g``'s class."""
 
     klass: np.ndarray
-    exact: list[Fraction]
+    exact: list
     approx: np.ndarray
     removed: set[int] = field(default_factory=set)
 
@@ -56,6 +68,8 @@ class MesContext:
     totals: list[Fraction]
     candidates: list[int]
     free: list[int]
+    costs_q: list = field(default_factory=list)
+    utilities_q: list = field(default_factory=list)
 
 
 def mes_context(
@@ -81,6 +95,8 @@ def mes_context(
         totals=totals,
         candidates=candidates,
         free=free,
+        costs_q=[Q(c) for c in problem.costs],
+        utilities_q=[Q(u) for u in problem.utilities],
     )
 
 
@@ -96,7 +112,7 @@ def equal_shares(
     n_groups = len(problem.mult)
     state = _State(
         klass=np.ones(n_groups, dtype=np.int64),
-        exact=[Fraction(0), Fraction(share)],
+        exact=[Q(0), Q(share)],
         approx=np.array([0.0, float(share)]),
     )
     stale = {p: float(problem.costs[p] / context.totals[p]) for p in context.candidates}
@@ -129,7 +145,7 @@ def _next_project(context, state, stale) -> tuple[int, Fraction] | None:
     could still beat the best exact value, and made exact only when within ``TOL`` of it.
     """
     fresh: dict[int, float] = {}
-    exact: dict[int, Fraction] = {}
+    exact: dict = {}
     while True:
         best = min(exact.values(), default=None)
         limit = np.inf if best is None else float(best) * (1 + TOL)
@@ -146,7 +162,7 @@ def _next_project(context, state, stale) -> tuple[int, Fraction] | None:
             del stale[p]
             state.removed.add(p)
             continue
-        if isinstance(value, Fraction):
+        if not isinstance(value, float):
             exact[p] = value
         fresh[p] = stale[p] = float(value)
     if not exact:
@@ -196,20 +212,21 @@ def _classes_of(context, state, p):
     return uniq // n_codes, uniq % n_codes, weight.astype(np.int64), inverse, groups
 
 
-def _rho_exact(context, state, p) -> Fraction | None:
-    """Exact ρ as pabutools computes it, over budget classes; None if unaffordable."""
-    problem = context.problem
+def _rho_exact(context, state, p):
+    """Exact ρ (``mpq``) as pabutools computes it, over budget classes; None if
+    unaffordable."""
     klass, code, weight, _, _ = _classes_of(context, state, p)
+    utilities = context.utilities_q
     entries = [
-        (state.exact[int(k)], problem.utilities[int(c)], int(w))
-        for k, c, w in zip(klass, code, weight, strict=True)
+        (state.exact[k], utilities[c], w)
+        for k, c, w in zip(klass.tolist(), code.tolist(), weight.tolist(), strict=True)
     ]
-    cost = problem.costs[p]
-    if sum((b * w for b, _, w in entries), Fraction(0)) < cost:
+    cost = context.costs_q[p]
+    if sum((b * w for b, _, w in entries), Q(0)) < cost:
         return None
     entries.sort(key=lambda e: e[0] / e[1])
-    paid = Fraction(0)
-    weight_left = sum((u * w for _, u, w in entries), Fraction(0))
+    paid = Q(0)
+    weight_left = sum((u * w for _, u, w in entries), Q(0))
     for b, u, w in entries:
         rho = (cost - paid) / weight_left
         if rho * u <= b:
@@ -219,19 +236,20 @@ def _rho_exact(context, state, p) -> Fraction | None:
     raise AssertionError("affordable project without a price")
 
 
-def _pay(context, state, p, rho: Fraction) -> MesRound:
+def _pay(context, state, p, rho) -> MesRound:
     """Charge the supporters of ``p`` at price ``rho``; new budget classes as needed."""
     problem = context.problem
     klass, code, weight, inverse, groups = _classes_of(context, state, p)
     new_class = np.zeros(len(klass), dtype=np.int64)
-    paid, exhausted = Fraction(0), 0
-    for j, (k, c, w) in enumerate(zip(klass, code, weight, strict=True)):
-        b, due = state.exact[int(k)], rho * problem.utilities[int(c)]
+    paid, exhausted = Q(0), 0
+    utilities = context.utilities_q
+    for j, (k, c, w) in enumerate(zip(klass.tolist(), code.tolist(), weight.tolist(), strict=True)):
+        b, due = state.exact[k], rho * utilities[c]
         if b <= due:
-            paid += b * int(w)
-            exhausted += int(w)
+            paid += b * w
+            exhausted += w
             continue
-        paid += due * int(w)
+        paid += due * w
         state.exact.append(b - due)
         new_class[j] = len(state.exact) - 1
     fresh = [float(x) for x in state.exact[len(state.approx) :]]
@@ -239,8 +257,8 @@ def _pay(context, state, p, rho: Fraction) -> MesRound:
     state.klass[groups] = new_class[inverse]
     return MesRound(
         project=problem.ids[p],
-        rho=rho,
-        paid=paid,
+        rho=as_fraction(rho),
+        paid=as_fraction(paid),
         supporters=int(weight.sum()),
         exhausted=exhausted,
     )

@@ -232,3 +232,13 @@ def test_undecodable_file_is_not_read_as_pabulib(tmp_path: Path) -> None:
 
     with pytest.raises(UnicodeDecodeError):
         read(path=path)
+
+
+def test_a_file_without_votes_reads_and_round_trips() -> None:
+    text = SMALL.split("a;1,2;30")[0]
+
+    election = parse(text=text)
+
+    assert election.profile.num_voters == 0
+    assert election.profile.columns == {"voter_id": [], "vote": [], "age": []}
+    assert write(election=election) == text

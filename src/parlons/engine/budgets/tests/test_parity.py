@@ -221,6 +221,19 @@ def test_string_order_decides_ties() -> None:
         assert outcome.winners == [winner]
 
 
+def test_a_profile_without_voters_agrees_with_pabutools() -> None:
+    text = "META\nkey;value\nbudget;5\nvote_type;approval\nPROJECTS\nproject_id;cost\na;1\n"
+    text += "b;7\nVOTES\nvoter_id;vote\n"
+    problem = problem_from_election(election=parse(text=text))
+    instance, profile = parse_reference_text(text=text)
+
+    for rule in REFERENCE_RULES:
+        theirs = reference_outcome(instance=instance, profile=profile, rule=rule)
+        assert _same(rule, _ours(problem, rule), theirs), rule
+    assert compute(problem=problem, rule="mes").winners == []
+    assert compute(problem=problem, rule="greedy").winners == ["a"]
+
+
 def test_expected_file_is_written_by_the_bench() -> None:
     if not EXPECTED.exists():
         pytest.skip(f"{EXPECTED} is absent: run bench/pb_rules.py --regenerate")
