@@ -48,18 +48,12 @@ class RepComment:
 def count_votes(*, votes: sp.csr_matrix, row_group: np.ndarray, n_groups: int) -> VoteCounts:
     """Per group and comment counts; rows with group -1 are left out."""
     n_cols = votes.shape[1]
-    rows = np.repeat(np.arange(votes.shape[0]), np.diff(votes.indptr))
-    group = row_group[rows]
-    keep = group >= 0
-    cell = group[keep] * n_cols + votes.indices[keep]
-    data = votes.data[keep]
-    size = n_groups * n_cols
-
-    def tally(mask: np.ndarray | None) -> np.ndarray:
-        chosen = cell if mask is None else cell[mask]
-        return np.bincount(chosen, minlength=size).reshape(n_groups, n_cols)
-
-    return VoteCounts(agree=tally(data == 1), disagree=tally(data == -1), seen=tally(None))
+    rows = np.repeat(row_group.astype(np.int64), np.diff(votes.indptr))
+    keep = rows >= 0
+    # One pass: each vote lands in cell (group, comment, vote + 1).
+    code = (rows[keep] * n_cols + votes.indices[keep]) * 3 + (votes.data[keep] + 1).astype(np.int64)
+    tally = np.bincount(code, minlength=n_groups * n_cols * 3).reshape(n_groups, n_cols, 3)
+    return VoteCounts(agree=tally[:, :, 2], disagree=tally[:, :, 0], seen=tally.sum(axis=2))
 
 
 def prop_test(succ: np.ndarray, n: np.ndarray) -> np.ndarray:

@@ -136,7 +136,14 @@ class OpinionState:
         mod_out = np.isin(comment_ids, self.moderated_out_ids)
         centred, center = center_votes(votes=votes, moderated_out=mod_out)
         start = None if self.pca is None else self.pca.comps
-        self.pca = fit_pca(centred=centred, center=center, start=start, tol=self.config.pca_tol)
+        basis = None if self.pca is None else getattr(self.pca, "basis", None)
+        self.pca = fit_pca(
+            centred=centred,
+            center=center,
+            start=start,
+            start_basis=basis,
+            tol=self.config.pca_tol,
+        )
         proj = project_participants(centred=centred, pca=self.pca, moderated_out=mod_out)
         del centred
         self.in_conv = in_conversation(
