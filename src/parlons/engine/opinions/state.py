@@ -212,7 +212,9 @@ class OpinionState:
         index = np.full(proj.shape[0], -1, dtype=np.int64)
         member = row_group >= 0
         index[member] = np.searchsorted(group_ids, row_group[member])
-        counts = rp.count_votes(votes=votes, row_group=index, n_groups=group_ids.shape[0])
+        counts, everyone = rp.count_group_and_total_votes(
+            votes=votes, row_group=index, n_groups=group_ids.shape[0]
+        )
         stats = rp.repness_stats(counts)
         reps = rp.select_representative(stats=stats, comment_ids=comment_ids, moderated_out=mod_out)
         centers = np.array(
@@ -232,9 +234,6 @@ class OpinionState:
                 representative=tuple(reps[i]),
             )
             for i, gid in enumerate(group_ids)
-        )
-        everyone = rp.count_votes(
-            votes=votes, row_group=np.zeros(proj.shape[0], dtype=np.int64), n_groups=1
         )
         return OpinionMap(
             participant_ids=self.matrix.participants.names.copy(),
