@@ -139,6 +139,23 @@ class _NameIndex:
         return table[ids]
 
 
+def _stable_key_order(*, rows: np.ndarray, cols: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Stable argsort of ``row << 32 | col``. Least-significant-digit passes over 16-bit
+    digits use numpy's radix sort (linear time) where the ids are small, as they are here
+    (positions, not raw ids); a comparison sort otherwise."""
+    top_col = int(cols.max()) if cols.size else 0
+    top_row = int(rows.max()) if rows.size else 0
+    if top_col >= 1 << 16 or top_row >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    order = np.argsort(cols.astype(np.uint16), kind="stable")
+    for shift in (0, 16):
+        if shift and top_row < 1 << 16:
+            break
+        digit = ((rows[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+    return order
+
+
 class VoteMatrix:
     """Incremental, latest-vote-wins store of votes (Polis ``raw-rating-mat``)."""
 
@@ -166,11 +183,15 @@ class VoteMatrix:
         rows = self.participants.positions(batch.participant)
         cols = self.comments.positions(batch.comment)
         keys = (rows << _COLUMN_BITS) | cols
-        # Latest vote wins inside the batch: first occurrence in the reversed stream.
-        keys_rev = keys[::-1]
-        keys, last = np.unique(keys_rev, return_index=True)
-        votes = batch.vote[::-1][last]
-        times = batch.timestamp[::-1][last]
+        # Latest vote wins inside the batch: sorted stably by key, the last of each run of
+        # equal keys is the latest vote on that pair.
+        order = _stable_key_order(rows=rows, cols=cols, keys=keys)
+        keys = keys[order]
+        last = np.ones(keys.shape[0], dtype=bool)
+        last[:-1] = keys[1:] != keys[:-1]
+        order, keys = order[last], keys[last]
+        votes = batch.vote[order]
+        times = batch.timestamp[order]
         if not self.n_votes:
             self._keys, self._votes, self._times = keys, votes, times
             return int(keys.shape[0])
