@@ -34,6 +34,9 @@ from parlons.formats.polis import read_conversation
 from parlons.testing.data import shared_data
 
 
+pytestmark = pytest.mark.slow
+
+
 class PolisParity(UserWarning):
     """The measured agreement with Polis' groups on one conversation."""
 
