@@ -33,7 +33,6 @@ from parlons.cli.opinions import compute
 from parlons.formats.polis import read_conversation
 from parlons.testing.data import shared_data
 
-
 pytestmark = pytest.mark.slow
 
 
