@@ -2,7 +2,7 @@
 
 Run::
 
-    .venv/bin/python bench/opinion_map.py                  # synthetic 100,000 x 5,000 + real
+    .venv/bin/python bench/opinion_map.py --repeat 2       # synthetic 100,000 x 5,000 + real
     .venv/bin/python bench/opinion_map.py --participants 20000 --statements 1000 --skip-real
 
 Conversations: a synthetic sparse one (default 100,000 participants x 5,000 statements,
@@ -22,7 +22,9 @@ votes, each measurement in its own subprocess (one at a time, so they do not com
   with 1,000 new votes (synthetic: random participants and statements; real: the last
   1,000 votes of the export, the state holding the ones before).
 
-Time is wall-clock of the computation alone (inputs are built before the clock starts).
+Time is wall-clock of the computation alone (inputs are built before the clock starts),
+the best of ``--repeat`` runs (each run measures ours, the peer and the incremental update
+in turn, so that a change of machine load hits all three).
 Memory is the peak traced by ``tracemalloc`` during the computation (numpy and scipy
 report their buffers to it); the growth of the process' peak RSS (``ru_maxrss`` minus the
 RSS before the computation) is shown beside it. Ratios: peer / ours (above 1: we win);
@@ -245,6 +247,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--statements", type=int, default=5_000)
     parser.add_argument("--votes-each", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs of each")
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -265,9 +268,11 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for dataset in datasets:
-        ours = _run_child(args, dataset, "ours")
-        peer = _run_child(args, dataset, "sklearn")
-        incr = _run_child(args, dataset, "incremental")
+        runs: dict[str, list[dict]] = {"ours": [], "sklearn": [], "incremental": []}
+        for _ in range(args.repeat):
+            for measure, found in runs.items():
+                found.append(_run_child(args, dataset, measure))
+        ours, peer, incr = (min(found, key=lambda r: r["seconds"]) for found in runs.values())
         label = (
             f"synthetic {args.participants:,} x {args.statements:,}"
             if dataset == "synthetic"

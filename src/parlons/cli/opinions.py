@@ -18,21 +18,39 @@ from parlons.engine.opinions import OpinionMap, VoteBatch, compute_opinion_map
 from parlons.formats.polis import PolisConversation, PolisFormatError, read_conversation
 
 
-def vote_batch(*, conversation: PolisConversation) -> VoteBatch:
-    """Every row of ``votes.csv`` as engine input (the engine keeps the latest per pair)."""
+def vote_batch(*, conversation: PolisConversation, polis_load_order: bool = False) -> VoteBatch:
+    """Every row of ``votes.csv`` as engine input (the engine keeps the latest per pair).
+
+    With ``polis_load_order`` the votes come in the order Polis' math reads a whole
+    conversation from its database (``components/postgres.clj`` ``conv-poll``: ``ORDER BY
+    zid, tid, pid, created``), so that the rows of the vote matrix — which seed k-means —
+    are in Polis' order: the voters of the first comment by id, then the new voters of the
+    next, and so on. Timestamps become positions in that order; the latest vote on each
+    (participant, comment) pair still wins, as ``created`` is the last sort key.
+    """
     votes = conversation.votes
+    if polis_load_order:
+        votes = sorted(votes, key=lambda v: (v.comment_id, v.voter_id, v.timestamp))
+    n = len(votes)
+    timestamps = (
+        np.arange(n, dtype=np.int64)
+        if polis_load_order
+        else np.fromiter((v.timestamp for v in votes), dtype=np.int64, count=n)
+    )
     return VoteBatch.from_arrays(
-        participant=np.fromiter((v.voter_id for v in votes), dtype=np.int64, count=len(votes)),
-        comment=np.fromiter((v.comment_id for v in votes), dtype=np.int64, count=len(votes)),
-        vote=np.fromiter((v.vote for v in votes), dtype=np.int8, count=len(votes)),
-        timestamp=np.fromiter((v.timestamp for v in votes), dtype=np.int64, count=len(votes)),
+        participant=np.fromiter((v.voter_id for v in votes), dtype=np.int64, count=n),
+        comment=np.fromiter((v.comment_id for v in votes), dtype=np.int64, count=n),
+        vote=np.fromiter((v.vote for v in votes), dtype=np.int8, count=n),
+        timestamp=timestamps,
     )
 
 
 def compute(*, conversation: PolisConversation) -> OpinionMap:
-    """The opinion map of an imported conversation, moderated-out comments excluded."""
+    """The opinion map of an imported conversation, moderated-out comments excluded, as
+    Polis computes it when it loads the conversation (rows in Polis' load order)."""
     return compute_opinion_map(
-        votes=vote_batch(conversation=conversation), moderated_out=conversation.moderated_out()
+        votes=vote_batch(conversation=conversation, polis_load_order=True),
+        moderated_out=conversation.moderated_out(),
     )
 
 

@@ -82,3 +82,31 @@ def test_an_unreadable_directory_is_a_clear_error(tmp_path: Path, missing: str |
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("error: ") and "file is missing" in done.stderr
+
+
+def test_polis_load_order_keeps_the_latest_vote_and_orders_rows_by_comment() -> None:
+    from parlons.cli.opinions import vote_batch
+    from parlons.engine.opinions import VoteMatrix
+    from parlons.formats.polis import PolisConversation, Vote
+
+    conversation = PolisConversation(
+        summary=(),
+        comments=(),
+        votes=(
+            Vote(1, "", comment_id=5, voter_id=9, vote=1),
+            Vote(2, "", comment_id=2, voter_id=7, vote=-1),
+            Vote(3, "", comment_id=5, voter_id=9, vote=-1),  # changes voter 9's vote
+            Vote(4, "", comment_id=5, voter_id=3, vote=0),
+        ),
+        vote_columns=(),
+        participants=(),
+    )
+
+    matrix = VoteMatrix()
+    matrix.add(batch=vote_batch(conversation=conversation, polis_load_order=True))
+
+    # Comment 2 first (voter 7), then comment 5 by voter id (3, then 9).
+    assert matrix.participants.names.tolist() == [7, 3, 9]
+    assert matrix.comments.names.tolist() == [2, 5]
+    assert matrix.to_csr().toarray().tolist() == [[-1.0, 0.0], [0.0, 0.0], [0.0, -1.0]]
+    assert matrix.to_csr().nnz == 3

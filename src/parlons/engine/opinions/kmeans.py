@@ -6,6 +6,12 @@ clusters dropped, weighted means), ``same-clustering?`` (sorted centres all with
 ``kmeans`` (at most ``max-iters`` + 1 steps), ``clean-start-clusters`` (recentre the last
 clusters on the new data, merge identical centres, split off the most distal point until
 there are k clusters) and ``silhouette``. Labels are cluster ids, -1 for "no cluster".
+
+Nearest centres are exact Euclidean distances from a k-d tree over the centres (Polis
+computes |x|² + |c|² − 2x·c with vectorz, CLOJURE_QUIRKS Q11; the two can differ only on
+near-ties at rounding level), and Lloyd steps keep Hamerly bounds so that a step only
+searches the points whose nearest centre may have changed: the same clustering as a full
+search at every step, in O(points) memory.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ class Pca:
     center: np.ndarray
     comps: np.ndarray
     iterations: int = 0
+    basis: np.ndarray | None = None  # all Ritz vectors (comments, block), for warm starts
 
 
 def center_votes(
@@ -52,6 +53,7 @@ def fit_pca(
     center: np.ndarray,
     n_comps: int = 2,
     start: np.ndarray | None = None,
+    start_basis: np.ndarray | None = None,
     tol: float = 1e-6,
     max_iter: int = 200,
     seed: int = 0,
@@ -59,7 +61,9 @@ def fit_pca(
     """Top ``n_comps`` eigenvectors of CᵀC by subspace iteration (Polis ``powerit-pca``).
 
     ``start`` (previous components, possibly over fewer comments) warm-starts the
-    iteration; new comments are padded with zeros. Stops when every Ritz residual
+    iteration; new comments are padded with zeros. ``start_basis`` (the previous
+    ``Pca.basis``) warm-starts the whole block, so that the vectors beyond the first
+    ``n_comps`` need not converge again from random. Stops when every Ritz residual
     ``|CᵀC v - λ v| / λ`` is under ``tol``.
     """
     n_rows, n_cols = centred.shape
@@ -67,7 +71,8 @@ def fit_pca(
     if rank == 0:
         return Pca(center=center, comps=np.zeros((n_comps, n_cols)))
     block = min(n_comps + 2, rank)
-    basis = _start_basis(n_cols=n_cols, block=block, start=start, seed=seed)
+    warm = start if start_basis is None else start_basis.T
+    basis = _start_basis(n_cols=n_cols, block=block, start=warm, seed=seed)
     previous = None if start is None else _pad(start, n_cols)
     iteration = 0
     while True:
@@ -82,7 +87,7 @@ def fit_pca(
     comps = _oriented(ritz[:, :n_comps].T, previous=previous)
     if comps.shape[0] < n_comps:
         comps = np.vstack([comps, np.zeros((n_comps - comps.shape[0], n_cols))])
-    return Pca(center=center, comps=comps, iterations=iteration)
+    return Pca(center=center, comps=comps, iterations=iteration, basis=ritz)
 
 
 def _pad(vectors: np.ndarray, n_cols: int) -> np.ndarray:

@@ -47,19 +47,27 @@ class RepComment:
 
 def count_votes(*, votes: sp.csr_matrix, row_group: np.ndarray, n_groups: int) -> VoteCounts:
     """Per group and comment counts; rows with group -1 are left out."""
+    return count_group_and_total_votes(votes=votes, row_group=row_group, n_groups=n_groups)[0]
+
+
+def count_group_and_total_votes(
+    *, votes: sp.csr_matrix, row_group: np.ndarray, n_groups: int
+) -> tuple[VoteCounts, VoteCounts]:
+    """Per group counts (rows with group -1 left out) and the counts over everyone
+    (shape (1, comments)), in one pass over the votes: each vote lands in cell
+    (group, comment, vote + 1), the ungrouped in an extra group."""
     n_cols = votes.shape[1]
-    rows = np.repeat(np.arange(votes.shape[0]), np.diff(votes.indptr))
-    group = row_group[rows]
-    keep = group >= 0
-    cell = group[keep] * n_cols + votes.indices[keep]
-    data = votes.data[keep]
-    size = n_groups * n_cols
+    groups = np.where(row_group < 0, n_groups, row_group).astype(np.int64)
+    rows = np.repeat(groups, np.diff(votes.indptr))
+    code = (rows * n_cols + votes.indices) * 3 + (votes.data + 1).astype(np.int64)
+    size = (n_groups + 1) * n_cols * 3
+    tally = np.bincount(code, minlength=size).reshape(n_groups + 1, n_cols, 3)
+    total = tally.sum(axis=0, keepdims=True)
 
-    def tally(mask: np.ndarray | None) -> np.ndarray:
-        chosen = cell if mask is None else cell[mask]
-        return np.bincount(chosen, minlength=size).reshape(n_groups, n_cols)
+    def counts(t: np.ndarray) -> VoteCounts:
+        return VoteCounts(agree=t[:, :, 2], disagree=t[:, :, 0], seen=t.sum(axis=2))
 
-    return VoteCounts(agree=tally(data == 1), disagree=tally(data == -1), seen=tally(None))
+    return counts(tally[:n_groups]), counts(total)
 
 
 def prop_test(succ: np.ndarray, n: np.ndarray) -> np.ndarray:

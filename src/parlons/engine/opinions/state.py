@@ -136,7 +136,14 @@ class OpinionState:
         mod_out = np.isin(comment_ids, self.moderated_out_ids)
         centred, center = center_votes(votes=votes, moderated_out=mod_out)
         start = None if self.pca is None else self.pca.comps
-        self.pca = fit_pca(centred=centred, center=center, start=start, tol=self.config.pca_tol)
+        basis = None if self.pca is None else getattr(self.pca, "basis", None)
+        self.pca = fit_pca(
+            centred=centred,
+            center=center,
+            start=start,
+            start_basis=basis,
+            tol=self.config.pca_tol,
+        )
         proj = project_participants(centred=centred, pca=self.pca, moderated_out=mod_out)
         del centred
         self.in_conv = in_conversation(
@@ -205,7 +212,9 @@ class OpinionState:
         index = np.full(proj.shape[0], -1, dtype=np.int64)
         member = row_group >= 0
         index[member] = np.searchsorted(group_ids, row_group[member])
-        counts = rp.count_votes(votes=votes, row_group=index, n_groups=group_ids.shape[0])
+        counts, everyone = rp.count_group_and_total_votes(
+            votes=votes, row_group=index, n_groups=group_ids.shape[0]
+        )
         stats = rp.repness_stats(counts)
         reps = rp.select_representative(stats=stats, comment_ids=comment_ids, moderated_out=mod_out)
         centers = np.array(
@@ -225,9 +234,6 @@ class OpinionState:
                 representative=tuple(reps[i]),
             )
             for i, gid in enumerate(group_ids)
-        )
-        everyone = rp.count_votes(
-            votes=votes, row_group=np.zeros(proj.shape[0], dtype=np.int64), n_groups=1
         )
         return OpinionMap(
             participant_ids=self.matrix.participants.names.copy(),

@@ -64,6 +64,8 @@ class VoteBatch:
 
     def in_time_order(self) -> VoteBatch:
         """The same votes sorted by timestamp (stable, so ties keep input order)."""
+        if self.timestamp.shape[0] < 2 or np.all(self.timestamp[1:] >= self.timestamp[:-1]):
+            return self
         order = np.argsort(self.timestamp, kind="stable")
         return VoteBatch(
             participant=self.participant[order],
@@ -95,6 +97,8 @@ class _NameIndex:
 
     def positions(self, ids: np.ndarray) -> np.ndarray:
         """Positions of ``ids``, appending unknown ids in order of first appearance."""
+        if not len(self):
+            return self._first(ids)
         found = self.lookup(ids)
         unknown = ids[found < 0]
         if unknown.size:
@@ -106,6 +110,50 @@ class _NameIndex:
             self._sorted_positions = order.astype(np.int64)
             found = self.lookup(ids)
         return found
+
+    def _first(self, ids: np.ndarray) -> np.ndarray:
+        """An empty index takes all of ``ids`` at once. Ids are usually dense small
+        integers (database keys): then a table indexed by id replaces the sort."""
+        n = ids.shape[0]
+        top = int(ids.max()) if n else 0
+        dense = top <= 2 * n + 1_000_000
+        if dense:
+            first = np.full(top + 1, n, dtype=np.int64)
+            np.minimum.at(first, ids, np.arange(n, dtype=np.int64))
+            names = np.flatnonzero(first < n)
+            first = first[names]
+        else:
+            names, first = np.unique(ids, return_index=True)
+        arrival = np.argsort(first, kind="stable")
+        rank = np.empty_like(arrival)
+        rank[arrival] = np.arange(arrival.shape[0])
+        self.names = names[arrival]
+        self._sorted_names = names
+        self._sorted_positions = rank.astype(np.int64)
+        return self._dense_rank(ids, names, rank) if dense else self.lookup(ids)
+
+    @staticmethod
+    def _dense_rank(ids: np.ndarray, names: np.ndarray, rank: np.ndarray) -> np.ndarray:
+        table = np.zeros(int(names[-1]) + 1, dtype=np.int64)
+        table[names] = rank
+        return table[ids]
+
+
+def _stable_key_order(*, rows: np.ndarray, cols: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Stable argsort of ``row << 32 | col``. Least-significant-digit passes over 16-bit
+    digits use numpy's radix sort (linear time) where the ids are small, as they are here
+    (positions, not raw ids); a comparison sort otherwise."""
+    top_col = int(cols.max()) if cols.size else 0
+    top_row = int(rows.max()) if rows.size else 0
+    if top_col >= 1 << 16 or top_row >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    order = np.argsort(cols.astype(np.uint16), kind="stable")
+    for shift in (0, 16):
+        if shift and top_row < 1 << 16:
+            break
+        digit = ((rows[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+    return order
 
 
 class VoteMatrix:
@@ -135,11 +183,15 @@ class VoteMatrix:
         rows = self.participants.positions(batch.participant)
         cols = self.comments.positions(batch.comment)
         keys = (rows << _COLUMN_BITS) | cols
-        # Latest vote wins inside the batch: first occurrence in the reversed stream.
-        keys_rev = keys[::-1]
-        keys, last = np.unique(keys_rev, return_index=True)
-        votes = batch.vote[::-1][last]
-        times = batch.timestamp[::-1][last]
+        # Latest vote wins inside the batch: sorted stably by key, the last of each run of
+        # equal keys is the latest vote on that pair.
+        order = _stable_key_order(rows=rows, cols=cols, keys=keys)
+        keys = keys[order]
+        last = np.ones(keys.shape[0], dtype=bool)
+        last[:-1] = keys[1:] != keys[:-1]
+        order, keys = order[last], keys[last]
+        votes = batch.vote[order]
+        times = batch.timestamp[order]
         if not self.n_votes:
             self._keys, self._votes, self._times = keys, votes, times
             return int(keys.shape[0])

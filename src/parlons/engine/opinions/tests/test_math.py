@@ -191,3 +191,21 @@ def test_group_count_choice_and_smoother() -> None:
         smoother = smoother.advance(this_k=this_k, buffer=4)
         shown.append(smoother.smoothed_k)
     assert shown == [2, 2, 2, 2, 3, 3]
+
+
+def test_vote_counts_per_group_and_over_everyone() -> None:
+    # Rows: group 0, group 1, ungrouped. Columns: two comments.
+    votes = sp.csr_matrix(
+        (np.array([1.0, -1.0, 1.0, 0.0, -1.0]), [0, 1, 0, 1, 0], [0, 2, 4, 5]), shape=(3, 2)
+    )
+
+    counts, everyone = rp.count_group_and_total_votes(
+        votes=votes, row_group=np.array([0, 1, -1]), n_groups=2
+    )
+
+    assert counts.agree.tolist() == [[1, 0], [1, 0]]
+    assert counts.disagree.tolist() == [[0, 1], [0, 0]]
+    assert counts.seen.tolist() == [[1, 1], [1, 1]]
+    assert everyone.agree.tolist() == [[2, 0]]
+    assert everyone.disagree.tolist() == [[1, 1]]
+    assert everyone.seen.tolist() == [[3, 2]]

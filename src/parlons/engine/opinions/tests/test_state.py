@@ -186,3 +186,23 @@ def test_participants_with_too_few_votes_are_left_out_of_the_groups() -> None:
     assert result.group[row] == -1
     assert result.closest_group[row] >= 0
     assert result.to_json()["participants"]["5000"]["group"] is None
+
+
+def test_rows_and_columns_keep_the_order_of_first_appearance_whatever_the_batches() -> None:
+    batch = _two_camps(per_camp=5)
+    order = np.random.default_rng(2).permutation(len(batch))
+    shuffled = VoteBatch.from_arrays(
+        participant=batch.participant[order],
+        comment=batch.comment[order],
+        vote=batch.vote[order],
+    )
+    at_once, in_parts = VoteMatrix(), VoteMatrix()
+    at_once.add(batch=shuffled)
+    for part in np.array_split(np.arange(len(shuffled)), 7):
+        in_parts.add(batch=_subset(shuffled, np.isin(np.arange(len(shuffled)), part)))
+
+    first_seen = list(dict.fromkeys(shuffled.participant.tolist()))
+    assert at_once.participants.names.tolist() == first_seen
+    assert in_parts.participants.names.tolist() == first_seen
+    assert at_once.comments.names.tolist() == list(dict.fromkeys(shuffled.comment.tolist()))
+    assert (at_once.to_csr() != in_parts.to_csr()).nnz == 0
