@@ -119,7 +119,8 @@ def question_results(
     code_slots = [(i, s) for i, s in enumerate(plan.codes) if s.kind == "code"]
     single = (
         questionnaire_frequencies(
-            codes=matrix.codes[:, [i for i, _s in code_slots]],
+            codes=matrix.codes,
+            columns=[i for i, _s in code_slots],
             n_options=[s.size for _i, s in code_slots],
             weights=weights,
         )
@@ -147,7 +148,9 @@ def _fill(result, question, plan, matrix, by_slot, weights, minimum, charts) -> 
             _table(result.text, _labels(question), frequencies, weighted, minimum, charts)
         )
         result.answered = frequencies.base
-        if kind == "scale":
+        if kind == "scale" and weights is None:
+            result.summary = _scale_summary(frequencies.counts, question["scale"]["min"])
+        elif kind == "scale":
             column = matrix.codes[:, plan.code_position(key)].astype(float)
             values = np.where(column >= 0, column + question["scale"]["min"], np.nan)
             result.summary = _summary(values, weights)
@@ -221,6 +224,27 @@ def _summary(values: np.ndarray, weights, *, dates: bool = False) -> dict | None
         "median": show(summary.weighted_median if weights is not None else summary.median),
         "minimum": show(summary.minimum),
         "maximum": show(summary.maximum),
+    }
+
+
+def _scale_summary(counts: np.ndarray, lowest: int) -> dict | None:
+    """What :func:`_summary` gives for a scale, from its counts rather than every answer.
+
+    The points are integers, so sums are exact and the numbers are the same to the bit.
+    """
+    n = int(counts.sum())
+    if not n:
+        return None
+    points = np.arange(counts.size) + lowest
+    seen = np.flatnonzero(counts)
+    ends = np.cumsum(counts)
+    middle = points[np.searchsorted(ends, [(n - 1) // 2, n // 2], side="right")]
+    return {
+        "count": n,
+        "mean": round(float(int((points * counts).sum()) / n), 2),
+        "median": round(float(np.mean(middle.astype(np.float64))), 2),
+        "minimum": round(float(points[seen[0]]), 2),
+        "maximum": round(float(points[seen[-1]]), 2),
     }
 
 
