@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.template.defaultfilters import floatformat
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.translation import gettext as _
 
 from parlons.engine.surveys import (
@@ -114,16 +116,29 @@ def _table(title, labels, frequencies, weighted, minimum, chart) -> Table:
                 r.label,
                 r.hidden,
                 localize(r.count),
-                _percent_text(r.percent),
-                _percent_text(r.weighted_percent),
+                percent_text(r.percent),
+                percent_text(r.weighted_percent) if weighted else "",
             )
             for r in rows
         ],
     )
 
 
-def _percent_text(value: float | None) -> str:
-    return "–" if value is None else floatformat(value, 1)
+TENTH = Decimal("0.1")
+
+
+def percent_text(value: float | None) -> str:
+    """``value|floatformat:1|default:"–"`` in the active language, without the template.
+
+    The same rounding as ``floatformat`` (the decimal written by ``repr``, half up); the
+    filter itself is only called where it would group thousands.
+    """
+    if value is None:
+        return "–"
+    if settings.USE_THOUSAND_SEPARATOR or not 0 <= value < 1000:
+        return floatformat(value, 1)
+    rounded = str(Decimal(repr(float(value))).quantize(TENTH, ROUND_HALF_UP))
+    return rounded.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def question_results(
