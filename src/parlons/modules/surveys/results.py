@@ -80,20 +80,16 @@ def _labels(question) -> list[str]:
 
 
 def _rows(labels, frequencies, weighted: bool, hide=None) -> list[Row]:
-    rows = []
-    percentages = frequencies.weighted_percentages if weighted else frequencies.percentages
-    for index, label in enumerate(labels):
-        hidden = bool(hide[index]) if hide is not None else False
-        rows.append(
-            Row(
-                label,
-                None if hidden else int(frequencies.counts[index]),
-                None if hidden else _num(frequencies.percentages[index]),
-                None if hidden else _num(percentages[index]),
-                hidden,
-            )
-        )
-    return rows
+    counts = frequencies.counts.tolist()
+    plain = frequencies.percentages.tolist()
+    shown = frequencies.weighted_percentages.tolist() if weighted else plain
+    hidden = hide.tolist() if hide is not None else [False] * len(labels)
+    return [
+        Row(label, None, None, None, True)
+        if hidden[index]
+        else Row(label, counts[index], _num(plain[index]), _num(shown[index]), False)
+        for index, label in enumerate(labels)
+    ]
 
 
 def _num(value) -> float | None:
@@ -111,23 +107,29 @@ def _table(title, labels, frequencies, weighted, minimum, chart) -> Table:
         frequencies.base if not minimum or frequencies.base >= minimum else 0,
         frequencies.missing,
         bar_chart(title=title, labels=labels, percentages=shown) if chart else "",
-        [
-            (
-                r.label,
-                r.hidden,
-                localize(r.count),
-                percent_text(r.percent),
-                percent_text(r.weighted_percent) if weighted else "",
-            )
-            for r in rows
-        ],
+        _cells(rows, weighted),
     )
+
+
+def _cells(rows: list[Row], weighted: bool) -> list[tuple]:
+    separator = get_format("DECIMAL_SEPARATOR")
+    count_text = localize if settings.USE_THOUSAND_SEPARATOR else str
+    return [
+        (
+            r.label,
+            r.hidden,
+            "" if r.hidden else count_text(r.count),
+            percent_text(r.percent, separator),
+            percent_text(r.weighted_percent, separator) if weighted else "",
+        )
+        for r in rows
+    ]
 
 
 TENTH = Decimal("0.1")
 
 
-def percent_text(value: float | None) -> str:
+def percent_text(value: float | None, separator: str | None = None) -> str:
     """``value|floatformat:1|default:"–"`` in the active language, without the template.
 
     The same rounding as ``floatformat`` (the decimal written by ``repr``, half up); the
@@ -138,7 +140,7 @@ def percent_text(value: float | None) -> str:
     if settings.USE_THOUSAND_SEPARATOR or not 0 <= value < 1000:
         return floatformat(value, 1)
     rounded = str(Decimal(repr(float(value))).quantize(TENTH, ROUND_HALF_UP))
-    return rounded.replace(".", get_format("DECIMAL_SEPARATOR"))
+    return rounded.replace(".", separator or get_format("DECIMAL_SEPARATOR"))
 
 
 def question_results(
