@@ -100,32 +100,41 @@ def single_choice_frequencies(
 
 
 def questionnaire_frequencies(
-    *, codes: ArrayLike, n_options: Sequence[int], weights: ArrayLike | None = None
+    *,
+    codes: ArrayLike,
+    n_options: Sequence[int],
+    weights: ArrayLike | None = None,
+    columns: Sequence[int] | None = None,
 ) -> list[Frequencies]:
     """Count many single-choice questions at once: ``codes`` is respondents × questions.
 
-    One ``np.bincount`` over codes shifted by each question's offset, instead of one per
-    question; gives the same numbers as :func:`single_choice_frequencies` column by column.
+    ``columns`` picks the questions' columns out of a wider matrix (default: every
+    column), so the caller need not copy them out. One ``np.bincount`` per column, no
+    answer going to a spare first bin: on a column-major matrix (``np.asfortranarray``)
+    each column is one contiguous pass, and no respondents × questions temporary is
+    built. Gives the same numbers as :func:`single_choice_frequencies` column by column.
     """
     c = np.asarray(codes)
-    k = np.asarray(n_options, dtype=np.intp)
-    if c.ndim != 2 or c.shape[1] != k.size or not np.issubdtype(c.dtype, np.integer):
-        raise ValueError(f"codes must be an integer array of respondents × {k.size} questions")
-    if c.shape[0] and np.any(c.max(axis=0) >= k):
-        raise ValueError("an answer code is outside its question's options")
-    offsets = np.concatenate([[0], np.cumsum(k)])
-    # Unanswered cells go to one spare bin past the end, so no boolean indexing is needed.
-    flat = np.where(c >= 0, c + offsets[:-1], offsets[-1]).ravel()
-    counts = np.bincount(flat, minlength=offsets[-1] + 1)
-    if weights is None:  # everyone counts once: the weighted sums are the counts, exactly
-        weighted = counts.astype(np.float64)
-    else:
-        w = as_weights(weights=weights, n=c.shape[0])
-        weighted = np.bincount(flat, weights=np.repeat(w, k.size), minlength=offsets[-1] + 1)
-    return [
-        _slice_frequencies(counts, weighted, offsets[q], offsets[q + 1], c.shape[0])
-        for q in range(k.size)
-    ]
+    k = [int(size) for size in n_options]
+    picked = list(range(c.shape[1] if c.ndim == 2 else 0)) if columns is None else list(columns)
+    if c.ndim != 2 or len(picked) != len(k) or not np.issubdtype(c.dtype, np.integer):
+        raise ValueError(f"codes must be an integer array of respondents × {len(k)} questions")
+    w = None if weights is None else as_weights(weights=weights, n=c.shape[0])
+    results = []
+    for column, size in zip(picked, k, strict=True):
+        values = c[:, column]
+        if values.size and int(values.max()) >= size:
+            raise ValueError("an answer code is outside its question's options")
+        bins = np.add(values, 1, dtype=np.intp)
+        np.maximum(bins, 0, out=bins)  # every negative code is "no answer"
+        counts = np.bincount(bins, minlength=size + 1)
+        weighted = (
+            counts.astype(np.float64)  # everyone counts once: the sums are the counts, exactly
+            if w is None
+            else np.bincount(bins, weights=w, minlength=size + 1)
+        )
+        results.append(_slice_frequencies(counts, weighted, 1, size + 1, c.shape[0]))
+    return results
 
 
 def _slice_frequencies(

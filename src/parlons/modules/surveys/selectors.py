@@ -174,9 +174,10 @@ def _read_arrays(questionnaire: Questionnaire, plan: Layout) -> tuple[tuple, NDA
     del found
     codes, numbers, days, origins, people, scores, ids = found_columns
     matrix = stack(plan=plan, rows=zip(codes, numbers, strict=True))
+    # Column-major: results read the matrix question by question, each a contiguous run.
     arrays = (
-        matrix.codes,
-        matrix.numbers,
+        np.asfortranarray(matrix.codes),
+        np.asfortranarray(matrix.numbers),
         np.array([d or 0 for d in days], dtype=np.int64),
         np.array(origins, dtype=object) == Origin.IMPORTED,
         np.array([p or 0 for p in people], dtype=np.int64),

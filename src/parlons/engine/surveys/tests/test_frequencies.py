@@ -184,3 +184,12 @@ def test_unweighted_numeric_summary_is_that_of_unit_weights(values: np.ndarray) 
     np.testing.assert_equal(plain.weighted_median, unit.weighted_median)
     for name in ("mean", "weighted_mean", "std", "weighted_std"):
         np.testing.assert_allclose(getattr(plain, name), getattr(unit, name), rtol=1e-9, atol=1e-9)
+
+
+def test_questionnaire_frequencies_count_the_picked_columns_of_a_wider_matrix() -> None:
+    codes = np.asfortranarray(np.array([[0, 9, 1], [1, 9, -1], [-3, 9, 1]], dtype=np.int32))
+    picked = questionnaire_frequencies(codes=codes, columns=[2, 0], n_options=[2, 2])
+    assert [f.counts.tolist() for f in picked] == [[0, 2], [1, 1]]
+    assert [(f.base, f.missing) for f in picked] == [(2, 1), (2, 1)]
+    with pytest.raises(ValueError, match="outside"):
+        questionnaire_frequencies(codes=codes, columns=[1], n_options=[2])
