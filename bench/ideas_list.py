@@ -124,9 +124,9 @@ def main() -> None:
         small = make_box("small", ideas=10, comments=args.comments_per_idea, person=person)
         large = make_box("large", ideas=args.ideas, comments=args.comments_per_idea, person=person)
         loaded = time.perf_counter() - start
+        comments = Comment.objects.filter(instance__process__organisation__slug="large").count()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # statistics, as autovacuum (PostgreSQL) keeps them after a load
-        comments = Comment.objects.filter(instance__process__organisation__slug="large").count()
     print(
         f"{connection.vendor}: small box 10 ideas, large box {args.ideas} ideas and "
         f"{comments} comments "
