@@ -133,21 +133,35 @@ def main() -> None:
         f"(loaded in {loaded:.1f} s); best of {REPEAT}, ms"
     )
     client = Client()
-    print(f"| page | 10 ideas (ms) | {args.ideas:,} ideas (ms) | ratio | queries |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        f"| page | 10 ideas (ms) | {args.ideas:,} ideas (ms) | ratio | queries "
+        "| SQL time, 10 / large (ms) | ideas shown, 10 / large |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for label in small:
-        times, queries = [], []
+        times, queries, sql, shown = [], [], [], []
         for box in (small, large):
             url = box[label]
-            assert client.get(url).status_code == 200, url
+            response = client.get(url)
+            assert response.status_code == 200, url
+            context = response.context or {}
+            shown.append(
+                len(context["ideas"])
+                if "ideas" in context
+                else 1
+                if "idea" in context
+                else len(response.json()["items"])
+            )
             times.append(best_of(lambda url=url: client.get(url)))
             with CaptureQueriesContext(connection) as captured:
                 client.get(url)
             queries.append(len(captured))
+            sql.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
         count = f"{queries[0]}" if queries[0] == queries[1] else f"{queries[0]} / {queries[1]}"
         print(
             f"| {label} | {times[0] * 1000:.1f} | {times[1] * 1000:.1f} "
-            f"| {times[1] / times[0]:.2f} | {count} |"
+            f"| {times[1] / times[0]:.2f} | {count} | {sql[0]:.1f} / {sql[1]:.1f} "
+            f"| {shown[0]} / {shown[1]} |"
         )
 
 
