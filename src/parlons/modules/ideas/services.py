@@ -352,23 +352,17 @@ def check_import_ideas(
         raise ValidationError(_("This is not an idea box."), code="module")
     if not origin.strip() or len(origin) > 80:
         raise ValidationError(_("Name the origin of the file (80 characters at most)."))
-    known = set(
-        Idea.objects.filter(instance=instance, origin=origin).values_list("external_id", flat=True)
+    # Whole-origin reads, not IN lists: a large file would pass SQLite's parameter limit.
+    known = dict(
+        Idea.objects.filter(instance=instance, origin=origin).values_list("pk", "external_id")
     )
     old = {
-        ext: _Placed(str(idea), "", depth)
+        ext: _Placed(known.get(idea, ""), "", depth)
         for ext, idea, depth in Comment.objects.filter(
-            instance=instance, origin=origin, external_id__in=[c.parent_id for c in comments]
+            instance=instance, origin=origin
         ).values_list("external_id", "target_id", "depth")
     }
-    if old:
-        by_pk = dict(
-            Idea.objects.filter(
-                instance=instance, pk__in=[int(p.idea) for p in old.values()]
-            ).values_list("pk", "external_id")
-        )
-        old = {ext: _Placed(by_pk.get(int(p.idea), ""), "", p.depth) for ext, p in old.items()}
-    return _place_comments(comments, known | {row.external_id for row in ideas}, old)
+    return _place_comments(comments, set(known.values()) | {row.external_id for row in ideas}, old)
 
 
 def _import_categories(instance: ModuleInstance, ideas: Sequence[IdeaRow]) -> tuple[dict, int]:

@@ -245,3 +245,21 @@ def test_the_imported_box_runs_as_many_queries_as_a_small_one(client, madrid, ma
             for box in (small, large)
         ]
         assert counts[0] == counts[1], path
+
+
+def test_replies_imported_later_find_their_parents(make_idea_box, tmp_path, refresh_counts):
+    box = make_idea_box()
+    ideas, first, later = (tmp_path / name for name in ("p.csv", "c1.csv", "c2.csv"))
+    ideas.write_text("id;title;body\n1;Une idée;Son texte.\n", encoding="utf-8")
+    first.write_text(
+        "id,parentId,proposalId,text\n10,-1,1,Premier\n11,10,1,Réponse\n", encoding="utf-8"
+    )
+    later.write_text("id,parentId,proposalId,text\n12,11,1,Plus tard\n", encoding="utf-8")
+    _import(box, ideas, first, origin="x")
+    output = _import(box, ideas, later, origin="x")
+    assert output.startswith("0 ideas and 1 comments imported")
+    reply = Comment.objects.get(external_id="12")
+    assert (reply.depth, reply.parent.external_id, reply.root.external_id) == (2, "11", "10")
+    assert Idea.objects.get().comment_count == 2  # until the batch count runs
+    refresh_counts()
+    assert Idea.objects.get().comment_count == 3
