@@ -154,6 +154,7 @@ def results(request, organisation_slug, process_slug, instance_slug, budget_slug
             budget=found,
             rows=rows,
             data=data,
+            rule_text=budget_rule_text(found),
             same_as_greedy=set(data["winners"]) == set(data["greedy"]["winners"]),
         ),
     )
@@ -266,6 +267,12 @@ def followup(request, organisation_slug, process_slug, instance_slug):
     )
     tiles = map_info.tile_url if map_info and map_info.located else ""
     return allow_tiles(response, tiles=tiles)
+
+
+def budget_rule_text(budget: Budget) -> str:
+    """The rule exactly as the command line takes it (with its option when it has one)."""
+    off = budget.rule == "mes-add1-integral" and (budget.results or {}).get("fill") is False
+    return f"{budget.rule} --no-fill" if off else budget.rule
 
 
 def budget_url(budget: Budget) -> str:
