@@ -1,8 +1,10 @@
 """Import a Pabulib ``.pb`` file as a past budget: its projects, its ballots (as
-anonymous ballots) and its outcome computed with the rule the file names (or MES)."""
+anonymous ballots) and its outcome computed with the rule the file names (greedy, the
+rule most past budgets used, when it names none we know)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,12 +26,16 @@ BALLOT_TYPES = {
     "scoring": BallotType.CUMULATIVE,
     "ordinal": BallotType.RANKING,
 }
-PABULIB_RULES = {"greedy": "greedy", "equalshares": "mes", "equalshares/add1": "mes-add1"}
+PABULIB_RULES = {
+    "greedy": "greedy",
+    "equalshares": "mes",
+    "equalshares/add1": "mes-add1-integral",  # "Add1" as the cities ran it, without fill
+}
 
 
 def _rule(meta: dict[str, str], vote_type: str) -> str:
     named = (meta.get("rule") or "").strip()
-    rule = named if named in RULES else PABULIB_RULES.get(named, "mes")
+    rule = named if named in RULES else PABULIB_RULES.get(named, "greedy")
     if vote_type not in ("approval", "choose-1") and rule in ("phragmen", "mes-add1-integral"):
         return "mes"
     return rule
@@ -60,8 +66,11 @@ def do_import_pb(
             {"slug": _("A budget of this participatory budget has this address.")}
         )
     inst = election.instance
-    rule = _rule({k.strip(): v for k, v in inst.meta.items()}, inst.vote_type)
-    results = outcome_of(election=election, rule=rule)
+    meta = {k.strip(): v.strip() for k, v in inst.meta.items()}
+    rule = _rule(meta, inst.vote_type)
+    # equalshares.net "Add1" (Assen, Wieliczka...) fills nothing after equal shares.
+    fill = not (rule == "mes-add1-integral" and meta.get("rule") == "equalshares/add1")
+    results = outcome_of(election=election, rule=rule, fill=fill)
     budget = Budget.objects.create(
         instance=instance,
         slug=slug,
@@ -74,6 +83,8 @@ def do_import_pb(
         past=True,
         closed_at=timezone.now(),
         results={**results, "paper": 0},
+        published_pb=text,
+        published_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     _store(budget, instance, election, results)
     log_action(actor=actor, code="budgets.budget.imported", target=budget)

@@ -149,14 +149,16 @@ def _steps(explanation: Explanation) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def outcome_of(*, election: pabulib.Election, rule: str) -> dict[str, Any]:
-    """Compute ``rule`` and greedy on ``election``; the results as stored and shown."""
+def outcome_of(*, election: pabulib.Election, rule: str, fill: bool = True) -> dict[str, Any]:
+    """Compute ``rule`` and greedy on ``election``; the results as stored and shown.
+    ``fill`` is the engine's option of ``mes-add1-integral`` (off: equalshares.net "Add1")."""
     problem = pabulib.problem_from_election(election=election)
-    outcome = compute(problem=problem, rule=rule)
+    outcome = compute(problem=problem, rule=rule, fill=fill)
     greedy = outcome if rule == "greedy" else compute(problem=problem, rule="greedy")
     scores = problem.total_utility()
     return {
         "rule": rule,
+        "fill": fill,
         "winners": outcome.winners,
         "total_cost": int(outcome.total_cost),
         "greedy": {"winners": greedy.winners, "total_cost": int(greedy.total_cost)},

@@ -287,7 +287,9 @@ def _share_lock(budget: Budget) -> Budget:
             cursor.execute(
                 f"SELECT 1 FROM {Budget._meta.db_table} WHERE id = %s FOR SHARE", [budget.pk]
             )
-    return Budget.objects.get(pk=budget.pk)
+    fresh = Budget.objects.get(pk=budget.pk)
+    fresh.instance = budget.instance  # already read, with its process and organisation
+    return fresh
 
 
 def check_cast_ballot(*, person: Any, budget: Budget, choices: list[Choice]) -> list[Choice]:

@@ -70,11 +70,10 @@ def _ballot_context(request, budget, choices: list[Choice], errors: list[str]):
     projects = list(projects_visible_to(person=person, budget=budget))
     on_ballot = [p for p in projects if p.status == Status.FEASIBLE]
     chosen = {c.project: c.points for c in choices}
-    for project in on_ballot:
-        project.chosen = chosen.get(project.pk)
-        project.url = project_url(project)
     for project in projects:
+        project.instance = budget.instance
         project.url = project_url(project)
+        project.chosen = chosen.get(project.pk)
     by_id = {p.pk: p for p in on_ballot}
     valid = [c for c in choices if c.project in by_id]
     return {
@@ -130,6 +129,8 @@ def results(request, organisation_slug, process_slug, instance_slug, budget_slug
     if not found.results:
         return render(request, "budgets/no_results.html", _context(instance, budget=found))
     projects = {str(p.pk): p for p in found.projects.all()}
+    for project in projects.values():
+        project.instance = instance
     data = found.results
     rows = []
     for pid, project in projects.items():
@@ -154,6 +155,7 @@ def results(request, organisation_slug, process_slug, instance_slug, budget_slug
             budget=found,
             rows=rows,
             data=data,
+            rule_text=budget_rule_text(found),
             same_as_greedy=set(data["winners"]) == set(data["greedy"]["winners"]),
         ),
     )
@@ -255,8 +257,8 @@ def followup(request, organisation_slug, process_slug, instance_slug):
     projects = list(funded_projects(instance=instance))
     located = locations_of(target_type="budgets.project", ids=[p.pk for p in projects])
     for project in projects:
-        project.url = project_url(project)
         project.instance = instance
+        project.url = project_url(project)
     places = [(p.title, p.url, located[p.pk]) for p in projects if p.pk in located]
     map_info = map_data(instance=instance, places=places) if places else None
     response = render(
@@ -266,6 +268,12 @@ def followup(request, organisation_slug, process_slug, instance_slug):
     )
     tiles = map_info.tile_url if map_info and map_info.located else ""
     return allow_tiles(response, tiles=tiles)
+
+
+def budget_rule_text(budget: Budget) -> str:
+    """The rule exactly as the command line takes it (with its option when it has one)."""
+    off = budget.rule == "mes-add1-integral" and (budget.results or {}).get("fill") is False
+    return f"{budget.rule} --no-fill" if off else budget.rule
 
 
 def budget_url(budget: Budget) -> str:

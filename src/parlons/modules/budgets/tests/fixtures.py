@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-__all__ = ["make_budget", "pb", "voter"]
+__all__ = ["_english", "make_budget", "pb", "voter"]
 
 
 @pytest.fixture
@@ -58,3 +58,12 @@ def make_budget(db):
 @pytest.fixture
 def voter(make_participant):
     return make_participant
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the pages under /en/ choose it themselves)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

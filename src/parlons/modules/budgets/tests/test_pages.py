@@ -140,3 +140,26 @@ def test_api_lists_budgets_and_projects(voting, make_budget, client):
     assert [(b["slug"], b["rule"], b["closed"]) for b in budgets] == [(budget.slug, "mes", False)]
     projects = client.get(f"{base}/projects").json()
     assert [p["cost"] for p in projects] == [400, 300, 200, 100]
+
+
+@pytest.mark.parametrize("page", ["budgets:budget", "budgets:results"])
+def test_budget_and_results_pages_take_the_same_queries_for_more_projects(
+    voting, make_budget, voter, client, page
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parlons.modules.budgets.ballots import Choice
+    from parlons.modules.budgets.services import do_cast_ballot, do_close_budget
+
+    counts = []
+    for size in (3, 9):
+        budget = make_budget(voting, costs=[50] * size, max_choices=size)
+        do_cast_ballot(person=voter(), budget=budget, choices=[Choice(budget.made[0].pk)])
+        do_close_budget(actor=voting.admin, budget=budget)
+        address = url(voting, page, budget_slug=budget.slug)
+        client.get(address)  # warm caches (translations, templates)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
