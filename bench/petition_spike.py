@@ -54,7 +54,10 @@ from datetime import timedelta
 from django.utils import timezone
 from parlons.core.organisations.models import Organisation
 from parlons.core.processes.models import ModuleInstance, Opening, Phase, Process
+from parlons.core.tenancy import scopes_disabled
 from parlons.modules.petitions.models import Petition
+_scope = scopes_disabled()
+_scope.__enter__()
 org = Organisation.objects.create(slug="bench", name="Bench")
 process = Process.objects.create(organisation=org, slug="spike", title={"en": "Spike"})
 instance = ModuleInstance.objects.create(
@@ -428,11 +431,10 @@ async def main() -> None:
     parlons(env, "migrate", "--no-input", "-v", "0")
     parlons(env, "compilemessages-lite", stdout=subprocess.DEVNULL)
     parlons(env, "collectstatic", "--no-input", "-v", "0")
-    petition = int(
-        subprocess.run(
-            [sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True
-        ).stdout.strip()
-    )
+    made = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True)
+    if made.returncode:
+        raise SystemExit(made.stderr)
+    petition = int(made.stdout.strip())
     base = f"/en/bench/spike/petitions/petition/{petition}/"
     sink = Sink()
     smtp = await asyncio.start_server(sink.handle, HOST, args.smtp_port)
