@@ -453,7 +453,9 @@ async def main() -> None:
         ],
         env=env,
     )
-    worker = subprocess.Popen([sys.executable, "-m", "parlons", "worker"], env=env)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "parlons", "worker"], env=env, stdout=subprocess.DEVNULL
+    )
     try:
         await wait_up(args.port, base)
         print(f"==> spike: {args.signatures} signatures from {args.clients} clients", flush=True)
