@@ -255,6 +255,18 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its live children (clock ticks → seconds)."""
+    total = 0.0
+    for one in (pid, *children(pid)):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 async def wait_up(port: int, path: str) -> None:
     for _ in range(300):
         conn = Connection(port)
@@ -459,8 +471,11 @@ async def main() -> None:
     try:
         await wait_up(args.port, base)
         print(f"==> spike: {args.signatures} signatures from {args.clients} clients", flush=True)
+        cpu_before = cpu_seconds(server.pid), cpu_seconds(worker.pid)
         result = await spike(args, base, sink, server)
         final, waited = await final_count(args, base, len(result["accepted"]))
+        cpu_web = cpu_seconds(server.pid) - cpu_before[0]
+        cpu_tasks = cpu_seconds(worker.pid) - cpu_before[1]
     finally:
         for process in (server, worker):
             process.send_signal(signal.SIGINT)
@@ -498,6 +513,12 @@ async def main() -> None:
     print(f"rows / duplicates / lost {checks['rows']} / {checks['duplicates']} / {checks['lost']}")
     print(f"confirmed signature lost {checks['accepted_not_confirmed']}")
     print(f"client retries           {result['retries']}")
+    n = max(len(result["accepted"]), 1)
+    print(
+        f"CPU per signature        web {cpu_web / n * 1000:.1f} ms (sign + confirm + reads), "
+        f"task worker {cpu_tasks / n * 1000:.1f} ms (e-mails, counts)"
+    )
+    print(f"machine load average     {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if result["killed"]:
         print(
             f"killed worker            pid {result['killed']['pid']} after "
