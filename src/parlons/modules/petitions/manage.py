@@ -121,7 +121,11 @@ def signatures_csv(request, organisation_slug, process_slug, instance_slug, pk):
 
 def areas_csv(request, organisation_slug, process_slug, instance_slug, pk):
     petition = selectors.access_petition(
-        person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+        person=request.user,
+        process_slug=process_slug,
+        instance_slug=instance_slug,
+        pk=pk,
+        fresh=True,
     )
     stream = io.StringIO()
     write_areas_csv(petitions=[petition], stream=stream)

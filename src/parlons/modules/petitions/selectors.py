@@ -23,15 +23,44 @@ def petitions_visible_to(*, person: Any, instance: Any) -> QuerySet[Petition]:
     return petitions.filter(Q(status=Status.PUBLISHED) | mine)
 
 
-def access_petition(*, person: Any, process_slug: str, instance_slug: str, pk: int) -> Petition:
-    """The petition at this address if ``person`` may see it; the same 404 otherwise."""
-    instance = access_instance(
-        person=person, process_slug=process_slug, instance_slug=instance_slug, module="petitions"
-    )
-    petition = petitions_visible_to(person=person, instance=instance).filter(pk=pk).first()
-    if petition is None:
+def access_petition(
+    *, person: Any, process_slug: str, instance_slug: str, pk: int, fresh: bool = False
+) -> Petition:
+    """The petition at this address if ``person`` may see it; the same 404 otherwise.
+
+    For guests the answer (the same for all) is kept two seconds (see :mod:`.memo`),
+    unless ``fresh``.
+    """
+    if not fresh and not getattr(person, "is_authenticated", False):
+        from parlons.core.tenancy import current_organisation
+        from parlons.modules.petitions.memo import guest_petitions
+
+        key = (getattr(current_organisation(), "pk", None), process_slug, instance_slug, pk)
+        found = guest_petitions.get(
+            key, lambda: _find_petition(person, process_slug, instance_slug, pk)
+        )
+        if found is None:
+            raise Http404("No such petition")
+        return found
+    found = _find_petition(person, process_slug, instance_slug, pk)
+    if found is None:
         raise Http404("No such petition")
-    petition.instance = instance
+    return found
+
+
+def _find_petition(person: Any, process_slug: str, instance_slug: str, pk: int) -> Petition | None:
+    try:
+        instance = access_instance(
+            person=person,
+            process_slug=process_slug,
+            instance_slug=instance_slug,
+            module="petitions",
+        )
+    except Http404:
+        return None
+    petition = petitions_visible_to(person=person, instance=instance).filter(pk=pk).first()
+    if petition is not None:
+        petition.instance = instance
     return petition
 
 

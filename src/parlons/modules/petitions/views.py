@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -19,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from parlons.core.permissions import decide
 from parlons.core.processes.selectors import access_instance
-from parlons.modules.petitions import selectors
+from parlons.modules.petitions import memo, selectors
 from parlons.modules.petitions.forms import SignForm
 from parlons.modules.petitions.mailing import absolute, petition_kwargs
 from parlons.modules.petitions.services import may_manage
@@ -34,8 +33,6 @@ from parlons.modules.petitions.signing import (
 
 PAGE_CACHE = "public, max-age=10, stale-while-revalidate=60"
 COUNT_CACHE = "public, max-age=5, stale-while-revalidate=30"
-COUNT_MEMO_SECONDS = 1.0
-_count_memo: dict[tuple[int, str], tuple[float, bytes]] = {}
 
 
 def _cacheable(request, response: HttpResponse, value: str = PAGE_CACHE) -> HttpResponse:
@@ -148,9 +145,9 @@ def sign(request, organisation_slug, process_slug, instance_slug, pk):
                 "process": found.instance.process,
                 "petition": found,
             }
-            if embed:
-                return _embeddable(render(request, "petitions/widget_thanks.html", context), found)
-            return render(request, "petitions/thanks.html", context)
+            template = "petitions/widget_thanks.html" if embed else "petitions/thanks.html"
+            response = _thanks(request, template, context)
+            return _embeddable(response, found) if embed else response
     context = _context(request, found, form)
     response = render(
         request,
@@ -161,6 +158,15 @@ def sign(request, organisation_slug, process_slug, instance_slug, pk):
     if embed:
         _embeddable(response, found)
     return response
+
+
+def _thanks(request, template: str, context: dict) -> HttpResponse:
+    """The thank-you page; for a guest without cookies it is the same page for all."""
+    if request.user.is_authenticated or request.COOKIES:
+        return render(request, template, context)
+    key = (template, context["petition"].pk, get_language(), request.path)
+    body = memo.guest_pages.get(key, lambda: render(request, template, context).content)
+    return HttpResponse(body)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -186,15 +192,17 @@ def confirm(request, organisation_slug, process_slug, instance_slug, pk, token):
 
 
 def count(request, organisation_slug, process_slug, instance_slug, pk):
-    """The count as JSON, cheap: the same answer for every guest, memoised a second."""
-    key = (pk, request.path)
-    anonymous = not request.user.is_authenticated
-    memo = _count_memo.get(key) if anonymous else None
-    if memo is None or memo[0] < time.monotonic():
+    """The count as JSON, cheap: the same answer for every guest, kept a second."""
+
+    def make() -> bytes:
         found = selectors.access_petition(
-            person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
+            person=request.user,
+            process_slug=process_slug,
+            instance_slug=instance_slug,
+            pk=pk,
+            fresh=True,
         )
-        body = json.dumps(
+        return json.dumps(
             {
                 "petition": found.pk,
                 "count": found.signature_count,
@@ -203,10 +211,9 @@ def count(request, organisation_slug, process_slug, instance_slug, pk):
                 "open": petition_is_open(found),
             }
         ).encode()
-        memo = (time.monotonic() + COUNT_MEMO_SECONDS, body)
-        if anonymous:
-            _count_memo[key] = memo
-    response = HttpResponse(memo[1], content_type="application/json")
+
+    body = make() if request.user.is_authenticated else memo.counts.get(request.path, make)
+    response = HttpResponse(body, content_type="application/json")
     return _cacheable(request, response, COUNT_CACHE)
 
 

@@ -97,3 +97,13 @@ def link_in(message, marker="/confirm/"):
     found = re.search(r"https?://\S+" + re.escape(marker) + r"\S+", message.body)
     assert found, message.body
     return found.group(0)
+
+
+@pytest.fixture(autouse=True)
+def _petitions_memo_cleared():
+    """Each test starts with empty memos (ids are reused between tests)."""
+    from parlons.modules.petitions.memo import clear_all
+
+    clear_all()
+    yield
+    clear_all()
