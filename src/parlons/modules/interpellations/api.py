@@ -2,8 +2,6 @@
 proposals, its scoreboard (stances and messages received per representative) and the
 postcode look-up, as open data. Senders never appear."""
 
-from __future__ import annotations
-
 import re
 from typing import Any
 
@@ -143,7 +141,7 @@ def list_scoreboard(
                 area=(filters.area or "")[:80],
                 q=(filters.q or "").replace("\x00", "")[:100],
             ),
-        ).order_by("family_name", "name", "pk")
+        )
 
 
 @router.get(BASE + "/postcodes/{postcode}", response=PostcodeOut)

@@ -155,3 +155,12 @@ def staff(campaign, make_member):
     person = make_member(campaign.organisation, "admin")
     TOTP.activate(person, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     return person
+
+
+def link_path(body: str, marker: str) -> str:
+    """The path of the first link in an e-mail body whose address contains ``marker``."""
+    import re
+    from urllib.parse import urlsplit
+
+    found = next(u for u in re.findall(r"https?://\S+", body) if marker in u)
+    return urlsplit(found).path
