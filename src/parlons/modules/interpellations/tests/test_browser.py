@@ -112,3 +112,5 @@ def test_interpellate_a_deputy_from_75011_and_see_stances_on_the_scoreboard(
     assert_accessible(page)
     assert "https://example.org/reponse-gregoire" in page.content()
     assert first.stances.count() == 2
+    stance = gregoire.stances.get()
+    assert (stance.position, stance.recorded_by) == ("opposes", organiser)
