@@ -30,12 +30,12 @@ POSTCODES = (
 
 
 @pytest.fixture(autouse=True)
-def site_language():
-    """Each test starts in the site's language and leaves no language behind."""
-    from django.conf import settings
+def english():
+    """Tests read the English pages and messages (and leave no language behind); the
+    French and German ones are checked where said."""
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.activate("en")
     yield
     translation.deactivate()
 

@@ -44,7 +44,7 @@ def test_scoreboard_proposals_and_postcodes_by_api(campaign, staff, client):
     proposals = client.get(_api(campaign, "/proposals")).json()
     board = client.get(_api(campaign, "/scoreboard")).json()
     postcode = client.get(_api(campaign, "/postcodes/01000")).json()
-    unknown = client.get(_api(campaign, "/postcodes/99999"))
+    unknown = client.get(_api(campaign, "/postcodes/99999"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert [p["number"] for p in proposals] == [1, 2, 3]
     assert board["count"] == 3
