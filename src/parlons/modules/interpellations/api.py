@@ -141,7 +141,7 @@ def list_scoreboard(
                 area=(filters.area or "")[:80],
                 q=(filters.q or "").replace("\x00", "")[:100],
             ),
-        ).order_by("family_name", "name", "pk")
+        )
 
 
 @router.get(BASE + "/postcodes/{postcode}", response=PostcodeOut)

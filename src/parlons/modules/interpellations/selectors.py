@@ -155,18 +155,22 @@ def scoreboard(
         reps = reps.filter(constituencies__code=filters.area)
     if filters.q:
         reps = reps.filter(name__icontains=filters.q)
-    return reps.annotate(
-        received=Count(
-            "messages",
-            filter=Q(messages__instance=instance, messages__sent_at__isnull=False),
+    return (
+        reps.order_by("family_name", "name", "pk")
+        .annotate(
+            received=Count(
+                "messages",
+                filter=Q(messages__instance=instance, messages__sent_at__isnull=False),
+            )
         )
-    ).prefetch_related(
-        "constituencies",
-        Prefetch(
-            "stances",
-            queryset=Stance.objects.filter(proposal__instance=instance),
-            to_attr="campaign_stances",
-        ),
+        .prefetch_related(
+            "constituencies",
+            Prefetch(
+                "stances",
+                queryset=Stance.objects.filter(proposal__instance=instance),
+                to_attr="campaign_stances",
+            ),
+        )
     )
 
 

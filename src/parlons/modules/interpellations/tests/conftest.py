@@ -30,12 +30,12 @@ POSTCODES = (
 
 
 @pytest.fixture(autouse=True)
-def site_language():
-    """Each test starts in the site's language and leaves no language behind."""
-    from django.conf import settings
+def english():
+    """Tests read the English pages and messages (and leave no language behind); the
+    French and German ones are checked where said."""
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.activate("en")
     yield
     translation.deactivate()
 
@@ -155,3 +155,12 @@ def staff(campaign, make_member):
     person = make_member(campaign.organisation, "admin")
     TOTP.activate(person, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     return person
+
+
+def link_path(body: str, marker: str) -> str:
+    """The path of the first link in an e-mail body whose address contains ``marker``."""
+    import re
+    from urllib.parse import urlsplit
+
+    found = next(u for u in re.findall(r"https?://\S+", body) if marker in u)
+    return urlsplit(found).path

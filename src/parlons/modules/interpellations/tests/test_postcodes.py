@@ -92,3 +92,16 @@ def test_unknown_or_malformed_postcode_is_a_clear_error(campaign, client, postco
     error = page.context["state"]["error"]
     assert ("is unknown" in error) if postcode == "99999" else ("is not a postcode" in error)
     assert "representatives" not in page.context
+
+
+def test_the_error_speaks_the_page_language(campaign, client):
+    english = url(campaign, "write")  # before any request activates another language
+    french = client.get(english.replace("/en/", "/fr/", 1), {"postcode": "99999"})
+    german = client.get(english.replace("/en/", "/de/", 1), {"postcode": "99999"})
+
+    assert french.context["state"]["error"] == (
+        "Le code postal 99999 est inconnu. Vérifiez-le et réessayez."
+    )
+    assert german.context["state"]["error"] == (
+        "Die Postleitzahl 99999 ist unbekannt. Prüfen Sie sie und versuchen Sie es erneut."
+    )
