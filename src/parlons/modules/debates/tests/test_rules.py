@@ -151,3 +151,21 @@ def test_the_map_reflects_only_the_latest_vote(make_debate, make_statement, make
     assert after["participants"][number]["group"] == after["participants"][partner]["group"]
     fresh = do_refresh_map(instance=debate.instance, full=True).result
     assert fresh["participants"][number]["group"] == fresh["participants"][partner]["group"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Vous avez déjà voté ainsi"), ("de", "Sie haben über diesen Artikel bereits")],
+)
+def test_messages_follow_the_language(
+    language, expected, make_debate, make_article, make_participant
+):
+    from django.utils import translation
+
+    from parlons.modules.debates.services.text import do_vote_article
+
+    article = make_article(make_debate())
+    person = make_participant()
+    do_vote_article(person=person, article=article, value=1)
+    with translation.override(language), pytest.raises(ValidationError, match=expected):
+        do_vote_article(person=person, article=article, value=1)
