@@ -168,3 +168,40 @@ def test_the_list_of_articles_takes_a_constant_number_of_queries(
         make_article(debate, title=f"Article {n + 2}")
     with django_assert_num_queries(len(few.captured_queries)):
         assert "Article 16" in client.get(address).text
+
+
+def test_an_article_page_takes_a_constant_number_of_queries(
+    client, make_debate, make_article, make_participant, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import translation
+
+    from parlons.modules.debates.hooks import instance_kwargs
+    from parlons.modules.debates.services.text import do_add_source, do_amend, do_argue
+
+    debate = make_debate()
+    article = make_article(debate)
+    reader = make_participant()
+    client.force_login(reader)
+    with translation.override("en"):
+        address = reverse(
+            "debates:article", kwargs={**instance_kwargs(debate.instance), "pk": article.pk}
+        )
+
+    def add(n):
+        person = make_participant()
+        do_argue(person=person, obj=article, side=1 if n % 2 else -1, body=f"Argument {n}.")
+        do_amend(person=person, article=article, body=f"Texte amendé {n}.")
+        do_add_source(person=person, article=article, url=f"https://ex.org/{n}", title=f"S{n}")
+
+    add(0)
+    client.get(address)
+    with CaptureQueriesContext(connection) as few:
+        client.get(address)
+    for n in range(1, 8):
+        add(n)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(address).text
+    assert "Argument 7." in page and "S7" in page
