@@ -52,3 +52,29 @@ def test_questions_and_statements_from_the_back_office(
     assert "Moins de voitures." in client.get(address(debate)).text
     client.post(address(debate), {"form": "moderate", "pk": waiting.pk, "decision": "accept"})
     assert sorted(Statement.objects.values_list("status", flat=True)) == ["accepted", "accepted"]
+
+
+def test_a_polis_zip_is_imported_from_the_back_office(client, make_debate, make_member):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parlons.modules.debates.models import MapState, Statement
+    from parlons.testing.data import shared_data
+
+    directory = shared_data("polis", "scoop-hivemind.ubi")
+    debate = make_debate("map")
+    client.force_login(make_member(debate.organisation, role="moderator"))
+    bad = SimpleUploadedFile("x.zip", b"not a zip", content_type="application/zip")
+    response = client.post(address(debate), {"form": "polis", "file": bad}, follow=True)
+    assert "This is not a ZIP file." in response.text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(directory.glob("*.csv")):
+            archive.write(path, arcname=f"export/{path.name}")
+    upload = SimpleUploadedFile("scoop.zip", buffer.getvalue(), content_type="application/zip")
+    response = client.post(address(debate), {"form": "polis", "file": upload}, follow=True)
+    assert "The conversation was imported." in response.text
+    assert Statement.objects.filter(instance=debate.instance).count() == 71
+    assert MapState.objects.get(instance=debate.instance).result["groups"]
