@@ -129,7 +129,9 @@ def maps_to_refresh() -> list[int]:
         changed = changed.filter(changed_at__gt=row.computed_at)
         if changed.exists():
             stale.append(row.instance_id)
-    fresh = StatementVote.objects.exclude(
-        instance_id__in=MapState.objects.values("instance_id")
-    ).values_list("instance_id", flat=True)
+    fresh = (
+        StatementVote.objects.exclude(instance_id__in=MapState.objects.values("instance_id"))
+        .values_list("instance_id", flat=True)
+        .distinct()
+    )
     return sorted(set(stale) | set(fresh))
