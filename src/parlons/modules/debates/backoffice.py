@@ -3,8 +3,13 @@ way to the answers and the moderation of the contribution toolkit."""
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,8 +18,11 @@ from parlons.contributions.views import errors_of
 from parlons.core.permissions import Refused
 from parlons.core.permissions.access import organiser_required
 from parlons.core.processes.models import ModuleInstance
+from parlons.formats import polis
 from parlons.modules.debates.importing import do_import_text
 from parlons.modules.debates.models import Article, Kind, Question, Statement
+from parlons.modules.debates.polis_io import do_import_conversation
+from parlons.modules.debates.services.maps import do_refresh_map
 from parlons.modules.debates.services.questions import do_save_question
 from parlons.modules.debates.services.statements import do_moderate_statement, do_seed_statement
 from parlons.modules.debates.settings import kind_of
@@ -37,6 +45,32 @@ def _do(request, action, success: str) -> None:
             messages.error(request, message)
     else:
         messages.success(request, success)
+
+
+MAX_ZIP = 200 * 1024 * 1024
+
+
+def import_polis_zip(*, instance: ModuleInstance, actor, upload) -> None:
+    """A ZIP of the four Polis files into an empty map, then the map computed."""
+    if upload is None:
+        raise ValidationError(_("Choose a ZIP file."), code="missing")
+    try:
+        with zipfile.ZipFile(upload) as archive, tempfile.TemporaryDirectory() as folder:
+            names = {Path(n).name: n for n in archive.namelist() if n.endswith(".csv")}
+            if sum(archive.getinfo(n).file_size for n in names.values()) > MAX_ZIP:
+                raise ValidationError(_("This file is too large."), code="too_large")
+            for name, member in names.items():
+                (Path(folder) / name).write_bytes(archive.read(member))
+            conversation = polis.read_conversation(directory=folder)
+    except zipfile.BadZipFile:
+        raise ValidationError(_("This is not a ZIP file."), code="zip") from None
+    except polis.PolisFormatError as error:
+        raise ValidationError(
+            _("The Polis files are not valid: %(error)s") % {"error": error}, code="polis"
+        ) from None
+    with transaction.atomic():
+        do_import_conversation(actor=actor, instance=instance, conversation=conversation)
+        do_refresh_map(instance=instance)
 
 
 @organiser_required("admin", "moderator", "evaluator")
@@ -71,6 +105,14 @@ def index(request, organisation_slug, process_slug, instance_slug):
                     actor=request.user, instance=instance, body=request.POST.get("body", "")
                 ),
                 _("The statement was added."),
+            )
+        elif form == "polis" and kind == Kind.MAP:
+            _do(
+                request,
+                lambda: import_polis_zip(
+                    instance=instance, actor=request.user, upload=request.FILES.get("file")
+                ),
+                _("The conversation was imported."),
             )
         elif form == "moderate" and kind == Kind.MAP:
             statement = get_object_or_404(Statement, instance=instance, pk=request.POST.get("pk"))

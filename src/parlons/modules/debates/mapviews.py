@@ -47,7 +47,9 @@ def vote_page(request, instance):
             "instance": instance,
             "process": instance.process,
             "statement": selectors.next_statement(instance=instance, person=request.user),
-            "reactions": [(value, label) for value, label in Reaction.choices][::-1],
+            "reactions": [
+                (r.value, r.label) for r in (Reaction.AGREE, Reaction.DISAGREE, Reaction.PASS)
+            ],
             "voted": voted,
             "shown": shown,
             "vote": decide(person=request.user, capability="vote", instance=instance),

@@ -13,7 +13,6 @@ DEFAULTS: dict[str, Any] = {
     "kind": Kind.TEXT.value,
     "statement_max_length": 280,
     "premoderate_statements": True,
-    "participants_propose_articles": False,
 }
 
 

@@ -17,20 +17,28 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parlons.core.processes.models import ModuleInstance
 from parlons.engine.opinions import OpinionMap, OpinionState, VoteBatch
-from parlons.modules.debates.models import MapState, Statement, StatementVote
+from parlons.modules.debates.models import (
+    MapState,
+    Statement,
+    StatementVote,
+    StatementVoteHistory,
+)
 
 OVERLAP = timedelta(seconds=30)
 log = logging.getLogger(__name__)
 
 
 def _moderated_out(instance: ModuleInstance) -> list[int]:
+    """Rejected and hidden statements (Polis ``mod-out``); waiting ones take no votes
+    here, and imported unmoderated ones keep theirs, as in Polis."""
     return list(
         Statement.objects.filter(instance=instance)
-        .exclude(status=Statement.Status.ACCEPTED, hidden_at__isnull=True)
+        .filter(Q(status=Statement.Status.REJECTED) | Q(hidden_at__isnull=False))
         .values_list("number", flat=True)
     )
 
@@ -45,8 +53,18 @@ def _load(row: MapState) -> OpinionState | None:
         return None
 
 
-def _batch(votes) -> VoteBatch:
-    rows = list(votes.values_list("voter__number", "statement__number", "value", "timestamp"))
+FIELDS = ("row", "voter__number", "statement__number", "value", "timestamp")
+
+
+def _batch(votes, earlier=None) -> VoteBatch:
+    """The votes as the engine takes them, in the order they were cast (imported ones in
+    their ``votes.csv`` order): participants come in the order of their first vote, as
+    Polis builds its matrix.  ``earlier`` adds the replaced votes (a full computation)."""
+    rows = list(votes.values_list(*FIELDS))
+    if earlier is not None:
+        rows += list(earlier.values_list(*FIELDS))
+    rows.sort(key=lambda r: (r[0] is None, r[0] or 0, r[4]))
+    rows = [r[1:] for r in rows]
     array = np.array(rows, dtype=np.int64).reshape(-1, 4)
     return VoteBatch.from_arrays(
         participant=array[:, 0], comment=array[:, 1], vote=array[:, 2], timestamp=array[:, 3]
@@ -80,12 +98,14 @@ def do_refresh_map(*, instance: ModuleInstance, full: bool = False) -> MapState:
     now = timezone.now()
     state = None if full else _load(row)
     votes = StatementVote.objects.filter(instance=instance)
+    earlier = None
     if state is None:
         state = OpinionState()
+        earlier = StatementVoteHistory.objects.filter(instance=instance)
     elif row.seen_until is not None:
         votes = votes.filter(changed_at__gt=row.seen_until - OVERLAP)
     state.set_moderated_out(comment_ids=_moderated_out(instance))
-    batch = _batch(votes)
+    batch = _batch(votes, earlier)
     if len(batch):
         state.add_votes(batch=batch)
     if state.matrix.n_votes:
@@ -109,7 +129,9 @@ def maps_to_refresh() -> list[int]:
         changed = changed.filter(changed_at__gt=row.computed_at)
         if changed.exists():
             stale.append(row.instance_id)
-    fresh = StatementVote.objects.exclude(
-        instance_id__in=MapState.objects.values("instance_id")
-    ).values_list("instance_id", flat=True)
+    fresh = (
+        StatementVote.objects.exclude(instance_id__in=MapState.objects.values("instance_id"))
+        .values_list("instance_id", flat=True)
+        .distinct()
+    )
     return sorted(set(stale) | set(fresh))

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from parlons.contributions.permissions import HIDDEN
 from parlons.contributions.services import screen_text
@@ -30,7 +30,8 @@ from parlons.modules.debates.models import (
 from parlons.modules.debates.services.common import choice, ensure_kind
 from parlons.modules.debates.settings import setting
 
-NOT_SHOWN = _("This statement is not open to votes.")
+ATTEMPTS = 50  # numbers taken by concurrent first votes: take the next one
+NOT_SHOWN = gettext_lazy("This statement is not open to votes.")
 
 
 def _next(model: type, instance: ModuleInstance) -> int:
@@ -43,7 +44,7 @@ def voter_of(*, instance: ModuleInstance, person: Any, create: bool = True) -> V
     found = Voter.objects.filter(instance=instance, participant=person).first()
     if found is not None or not create:
         return found
-    for _attempt in range(5):
+    for _attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 return Voter.objects.create(
@@ -76,7 +77,7 @@ def check_statement_text(*, instance: ModuleInstance, body: str) -> str:
 
 
 def _create(*, instance: ModuleInstance, body: str, **fields: Any) -> Statement:
-    for _attempt in range(5):
+    for _attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 number = _next(Statement, instance)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from parlons.core.permissions import Refused
 from parlons.testing.data import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,9 @@ def source_counts(directory) -> dict[str, int]:
     return counts
 
 
-def test_republique_numerique_import_reproduces_the_source_counts(make_organisation):
+def test_republique_numerique_import_reproduces_the_source_counts(
+    make_organisation, make_participant, client
+):
     from django.core.management import call_command
     from django.db.models import Sum
 
@@ -60,6 +63,22 @@ def test_republique_numerique_import_reproduces_the_source_counts(make_organisat
     call_command("debates_import_republique", "etat", str(directory))  # again: nothing added
     assert articles.count() == expected["opinions"]
     assert arguments.count() == expected["arguments"]
+
+    # a past consultation: everything is shown, nothing can be added
+    from django.urls import reverse
+    from django.utils import translation
+
+    from parlons.modules.debates.hooks import instance_kwargs
+    from parlons.modules.debates.services.text import do_vote_article
+
+    busiest = max(articles, key=lambda a: a.comment_count)
+    with translation.override("en"):
+        listing = reverse("debates:detail", kwargs=instance_kwargs(busiest.instance))
+    page = client.get(listing + "?order=debated").text
+    first = page.split('class="article-list"')[1].split("</li>")[0]
+    assert busiest.title in first
+    with pytest.raises(Refused):
+        do_vote_article(person=make_participant(), article=busiest, value=1)
 
 
 CONVERSATIONS = ("football-concussions", "scoop-hivemind.ubi", "vtaiwan.uberx")

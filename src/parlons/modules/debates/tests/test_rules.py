@@ -151,3 +151,47 @@ def test_the_map_reflects_only_the_latest_vote(make_debate, make_statement, make
     assert after["participants"][number]["group"] == after["participants"][partner]["group"]
     fresh = do_refresh_map(instance=debate.instance, full=True).result
     assert fresh["participants"][number]["group"] == fresh["participants"][partner]["group"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Vous avez déjà voté ainsi"), ("de", "Sie haben über diesen Artikel bereits")],
+)
+def test_messages_follow_the_language(
+    language, expected, make_debate, make_article, make_participant
+):
+    from django.utils import translation
+
+    from parlons.modules.debates.services.text import do_vote_article
+
+    article = make_article(make_debate())
+    person = make_participant()
+    do_vote_article(person=person, article=article, value=1)
+    with translation.override(language), pytest.raises(ValidationError, match=expected):
+        do_vote_article(person=person, article=article, value=1)
+
+
+def test_a_map_is_computed_once_for_many_votes_and_not_again_without_new_ones(
+    make_debate, make_statement, make_participant
+):
+    import pickle
+
+    from parlons.modules.debates.models import MapState
+    from parlons.modules.debates.services.statements import do_vote_statement
+    from parlons.modules.debates.tasks import refresh_maps
+
+    debate = make_debate("map")
+    made = [make_statement(debate, body=f"Affirmation {n}.") for n in range(4)]
+    people = [make_participant() for _n in range(3)]
+    for person in people:
+        for statement in made:
+            do_vote_statement(person=person, statement=statement, value=1)
+    assert refresh_maps.call() == 1
+    assert refresh_maps.call() == 0
+    for statement in made:
+        do_vote_statement(person=people[0], statement=statement, value=-1)
+    assert refresh_maps.call() == 1
+    row = MapState.objects.get(instance=debate.instance)
+    state = pickle.loads(bytes(row.state))
+    assert state.matrix.n_votes == 12
+    assert sorted(row.result["participants"]) == ["0", "1", "2"]
