@@ -4,6 +4,7 @@ changes nothing; rate limits; the follow-up two weeks later."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -229,3 +230,29 @@ def test_the_followup_asks_two_weeks_later_once_and_records_the_answer(
     assert answered.status_code == 302
     assert Message.objects.get(representative=martin).replied == "yes"
     assert client.get(link.replace("/reply/", "/reply/x")).status_code == 404
+
+
+def test_without_postcodes_the_participant_picks_the_constituency(
+    make_campaign, client, make_participant
+):
+    from parlons.formats.representatives import read_meps
+
+    meps = io.StringIO(
+        "epid,country,first_name,last_name,email,eugroup,party\n"
+        "1,it,Lucia,Bianchi,lucia@ep.example,S&D,PD\n2,it,Marco,Rossi,marco@ep.example,EPP,FI\n"
+    )
+    regions = io.StringIO("country,region,mepid\nit,Sud,1\nit,Nord-Ovest,2\n")
+    setup = make_campaign(parsed=read_meps(source=meps, regions=regions))
+    client.force_login(make_participant())
+
+    page = client.get(url(setup, "detail"))
+    assert [c.code for c in page.context["constituencies"]] == ["IT", "IT:Nord-Ovest", "IT:Sud"]
+    south = client.get(url(setup, "write"), {"area": "IT:Sud"})
+    assert [r.name for r in south.context["representatives"]] == ["Lucia Bianchi"]
+    missing = client.get(url(setup, "write"), {"area": "IT:Centro"})
+    assert (
+        missing.status_code == 400
+        and missing.context["state"]["error"] == "Choose your constituency."
+    )
+    sent = _post(client, setup, reps=south.context["representatives"], postcode="", area="IT:Sud")
+    assert sent.status_code == 302 and Message.objects.get().representative.name == "Lucia Bianchi"
