@@ -256,3 +256,24 @@ def test_without_postcodes_the_participant_picks_the_constituency(
     )
     sent = _post(client, setup, reps=south.context["representatives"], postcode="", area="IT:Sud")
     assert sent.status_code == 302 and Message.objects.get().representative.name == "Lucia Bianchi"
+
+
+def test_rate_limit_per_network_address_on_redis(make_campaign, make_participant, redis_cache):
+    setup = make_campaign(settings={"messages_per_hour_per_ip": 2})
+    values = {"subject": "Cinq propositions", "body": BODY, "postcode": "01000", "ip": "192.0.2.7"}
+    for external_id in ("PA1", "PA2"):
+        services.do_send_messages(
+            person=make_participant(), instance=setup.instance,
+            representatives=[rep(setup, external_id).pk], **values,
+        )  # fmt: skip
+    with pytest.raises(Exception, match="Too many messages"):
+        services.do_send_messages(
+            person=make_participant(), instance=setup.instance,
+            representatives=[rep(setup, "PA1").pk], **values,
+        )  # fmt: skip
+    other = {**values, "ip": "192.0.2.8"}
+    services.do_send_messages(
+        person=make_participant(), instance=setup.instance,
+        representatives=[rep(setup, "PA1").pk], **other,
+    )  # fmt: skip
+    assert Message.objects.count() == 3
