@@ -47,7 +47,7 @@ declaration = ModuleDeclaration(
         "Participants find their representatives from their postcode and write to them on "
         "the campaign's proposals; a public scoreboard shows where each one stands."
     ),
-    capabilities=("show", "interpellate", "evaluate"),
+    capabilities=("show", "interpellate"),
     permissions=(
         "interpellations.message:send",
         "interpellations.stance:record",

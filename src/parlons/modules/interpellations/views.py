@@ -106,11 +106,11 @@ def _where(request, directory, data) -> tuple[dict, Any]:
     """Resolve the postcode (and chosen constituency) to area codes, or what to ask next."""
     postcode = (data.get("postcode") or "").strip()[:10]
     chosen = (data.get("area") or "").strip()[:100]
-    area = chosen.rpartition(":")[2]
-    if not selectors.has_postcodes(directory=directory):
-        if not Constituency.objects.filter(directory=directory, code=area).exists():
+    if not selectors.has_postcodes(directory=directory):  # the area code itself ("IT:Sud")
+        if not Constituency.objects.filter(directory=directory, code=chosen).exists():
             return {"error": _("Choose your constituency.")}, None
-        return {"postcode": "", "area": chosen}, (area,)
+        return {"postcode": "", "area": chosen}, (chosen,)
+    area = chosen.rpartition(":")[2]  # "<commune>:<constituency>"
     try:
         match = selectors.find_postcode(directory=directory, postcode=postcode)
     except ValidationError as error:

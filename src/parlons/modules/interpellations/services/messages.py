@@ -387,7 +387,9 @@ def do_send_followups(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = (
         Message.objects.filter(
-            sent_at__isnull=False, followup_at__isnull=True, erased_at__isnull=True
+            sent_at__lte=now - timedelta(days=1),  # the shortest delay a campaign may set
+            followup_at__isnull=True,
+            erased_at__isnull=True,
         )
         .select_related("instance__process__organisation", "representative")
         .order_by("instance_id", "sender_key", "pk")

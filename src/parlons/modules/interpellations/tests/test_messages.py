@@ -4,6 +4,7 @@ changes nothing; rate limits; the follow-up two weeks later."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -229,3 +230,50 @@ def test_the_followup_asks_two_weeks_later_once_and_records_the_answer(
     assert answered.status_code == 302
     assert Message.objects.get(representative=martin).replied == "yes"
     assert client.get(link.replace("/reply/", "/reply/x")).status_code == 404
+
+
+def test_without_postcodes_the_participant_picks_the_constituency(
+    make_campaign, client, make_participant
+):
+    from parlons.formats.representatives import read_meps
+
+    meps = io.StringIO(
+        "epid,country,first_name,last_name,email,eugroup,party\n"
+        "1,it,Lucia,Bianchi,lucia@ep.example,S&D,PD\n2,it,Marco,Rossi,marco@ep.example,EPP,FI\n"
+    )
+    regions = io.StringIO("country,region,mepid\nit,Sud,1\nit,Nord-Ovest,2\n")
+    setup = make_campaign(parsed=read_meps(source=meps, regions=regions))
+    client.force_login(make_participant())
+
+    page = client.get(url(setup, "detail"))
+    assert [c.code for c in page.context["constituencies"]] == ["IT", "IT:Nord-Ovest", "IT:Sud"]
+    south = client.get(url(setup, "write"), {"area": "IT:Sud"})
+    assert [r.name for r in south.context["representatives"]] == ["Lucia Bianchi"]
+    missing = client.get(url(setup, "write"), {"area": "IT:Centro"})
+    assert (
+        missing.status_code == 400
+        and missing.context["state"]["error"] == "Choose your constituency."
+    )
+    sent = _post(client, setup, reps=south.context["representatives"], postcode="", area="IT:Sud")
+    assert sent.status_code == 302 and Message.objects.get().representative.name == "Lucia Bianchi"
+
+
+def test_rate_limit_per_network_address_on_redis(make_campaign, make_participant, redis_cache):
+    setup = make_campaign(settings={"messages_per_hour_per_ip": 2})
+    values = {"subject": "Cinq propositions", "body": BODY, "postcode": "01000", "ip": "192.0.2.7"}
+    for external_id in ("PA1", "PA2"):
+        services.do_send_messages(
+            person=make_participant(), instance=setup.instance,
+            representatives=[rep(setup, external_id).pk], **values,
+        )  # fmt: skip
+    with pytest.raises(Exception, match="Too many messages"):
+        services.do_send_messages(
+            person=make_participant(), instance=setup.instance,
+            representatives=[rep(setup, "PA1").pk], **values,
+        )  # fmt: skip
+    other = {**values, "ip": "192.0.2.8"}
+    services.do_send_messages(
+        person=make_participant(), instance=setup.instance,
+        representatives=[rep(setup, "PA1").pk], **other,
+    )  # fmt: skip
+    assert Message.objects.count() == 3
