@@ -268,7 +268,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def wait_up(port: int, path: str) -> None:
-    for _ in range(300):
+    for _ in range(1500):  # up to 5 minutes: a loaded machine starts slowly
         conn = Connection(port)
         try:
             status, _body = await conn.request("GET", path)
@@ -477,6 +477,7 @@ async def main() -> None:
         cpu_web = cpu_seconds(server.pid) - cpu_before[0]
         cpu_tasks = cpu_seconds(worker.pid) - cpu_before[1]
     finally:
+        spawned = children(server.pid) + children(worker.pid)
         for process in (server, worker):
             process.send_signal(signal.SIGINT)
         for process in (server, worker):
@@ -484,6 +485,11 @@ async def main() -> None:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for pid in spawned:  # a web worker left behind by its main process
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         smtp.close()
     checks = check_database(args, database, petition, result["accepted"])
     print("==> raw PostgreSQL single-row inserts, same unique index and concurrency", flush=True)
