@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import email
 import os
 import re
@@ -486,10 +487,8 @@ async def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
         for pid in spawned:  # a web worker left behind by its main process
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         smtp.close()
     checks = check_database(args, database, petition, result["accepted"])
     print("==> raw PostgreSQL single-row inserts, same unique index and concurrency", flush=True)
