@@ -173,7 +173,11 @@ def sign(request, organisation_slug, process_slug, instance_slug, pk):
 
 
 def _thanks(request, template: str, context: dict) -> HttpResponse:
-    """The thank-you page; for a guest without cookies it is the same page for all."""
+    """The thank-you page; for a guest without cookies it is the same page for all.
+
+    Never for a page whose address holds a secret (the confirmation link): the language
+    links of the kept page would hand the first visitor's address to the others.
+    """
     if request.user.is_authenticated or request.COOKIES:
         return render(request, template, context)
     key = (template, context["petition"].pk, get_language(), request.path)
