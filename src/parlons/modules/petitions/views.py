@@ -106,9 +106,21 @@ def _signer(request, form: SignForm) -> SignerInput:
         consent=data["consent"],
         comment=data["comment"],
         language=get_language() or settings.LANGUAGE_CODE,
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=_client_ip(request),
         honeypot=data["website"],
     )
+
+
+def _client_ip(request) -> str | None:
+    """The signer's address by the accounts' rule (``ALLAUTH_TRUSTED_PROXY_COUNT`` or
+    ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER`` behind a proxy; else the peer's address)."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
 
 
 def _person(request):
@@ -161,7 +173,11 @@ def sign(request, organisation_slug, process_slug, instance_slug, pk):
 
 
 def _thanks(request, template: str, context: dict) -> HttpResponse:
-    """The thank-you page; for a guest without cookies it is the same page for all."""
+    """The thank-you page; for a guest without cookies it is the same page for all.
+
+    Never for a page whose address holds a secret (the confirmation link): the language
+    links of the kept page would hand the first visitor's address to the others.
+    """
     if request.user.is_authenticated or request.COOKIES:
         return render(request, template, context)
     key = (template, context["petition"].pk, get_language(), request.path)
