@@ -99,6 +99,7 @@ declaration = ModuleDeclaration(
     capabilities=("show", "vote", "amend", "argue", "submit", "evaluate", "moderate"),
     permissions=(
         "debates.article:vote",
+        "debates.article:propose",
         "debates.article:amend",
         "debates.article:argue",
         "debates.question:position",
@@ -152,6 +153,7 @@ declaration = ModuleDeclaration(
     audit_actions={
         **contribution_audit_actions("debates"),
         "debates.text.imported": _("%(actor)s imported a text into %(target)s"),
+        "debates.article.proposed": _("%(actor)s proposed an article (%(target)s)"),
         "debates.article.voted": _("%(actor)s voted on an article (%(target)s)"),
         "debates.amendment.proposed": _("%(actor)s proposed an amendment (%(target)s)"),
         "debates.argument.posted": _("%(actor)s posted an argument on %(target)s"),

@@ -5,6 +5,7 @@ from parlons.modules.debates import mapviews, views
 
 urlpatterns = [
     path("", views.detail, name="detail"),
+    path("articles/new/", views.propose_article, name="propose_article"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("articles/<int:pk>/vote/", views.vote_article, name="vote_article"),
     path("articles/<int:pk>/amend/", views.amend, name="amend"),

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,12 @@ from parlons.contributions.views import errors_of
 from parlons.core.permissions import Refused, decide
 from parlons.core.processes.selectors import access_instance
 from parlons.modules.debates import charts, selectors
-from parlons.modules.debates.hooks import amendment_url, article_url, question_url
+from parlons.modules.debates.hooks import (
+    amendment_url,
+    article_url,
+    instance_kwargs,
+    question_url,
+)
 from parlons.modules.debates.models import Choice, Kind, Question, Stance
 from parlons.modules.debates.services import questions, text
 from parlons.modules.debates.settings import kind_of
@@ -76,8 +82,36 @@ def detail(request, organisation_slug, process_slug, instance_slug):
     order = "debated" if request.GET.get("order") == "debated" else "text"
     groups = selectors.sections_of(instance=instance, person=request.user, order=order)
     return render(
-        request, "debates/text.html", {**_base(instance), "groups": groups, "order": order}
+        request,
+        "debates/text.html",
+        {
+            **_base(instance),
+            "groups": groups,
+            "order": order,
+            "submit": decide(person=request.user, capability="submit", instance=instance),
+        },
     )
+
+
+@require_POST
+def propose_article(request, organisation_slug, process_slug, instance_slug):
+    if response := _login(request):
+        return response
+    instance = _instance(request, process_slug, instance_slug)
+    try:
+        created = text.do_propose_article(
+            person=request.user,
+            instance=instance,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+        )
+    except (Refused, ValidationError) as error:
+        _fail(request, error)
+        return HttpResponseRedirect(
+            reverse("debates:detail", kwargs=instance_kwargs(instance)) + "#propose"
+        )
+    messages.success(request, _("Your proposal was published."))
+    return HttpResponseRedirect(article_url(created))
 
 
 def article(request, organisation_slug, process_slug, instance_slug, pk):
@@ -108,10 +142,6 @@ def article(request, organisation_slug, process_slug, instance_slug, pk):
 
 
 def _argue_url(instance, target: str, pk: int) -> str:
-    from django.urls import reverse
-
-    from parlons.modules.debates.hooks import instance_kwargs
-
     return reverse(
         "debates:argue", kwargs={**instance_kwargs(instance), "target": target, "pk": pk}
     )

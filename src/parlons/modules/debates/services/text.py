@@ -156,3 +156,44 @@ def do_add_source(*, person: Any, article: Article, url: str, title: str) -> Sou
     )
     log_action(actor=person, code="debates.source.added", target=article)
     return source
+
+
+def check_propose_article(*, person: Any, instance: Any, title: str, body: str) -> tuple:
+    """May ``person`` propose a new article (``submit`` open on a text consultation)?"""
+    lock_person(person)
+    ensure_kind(instance, Kind.TEXT)
+    ensure(person=person, capability="submit", instance=instance)
+    errors = {}
+    try:
+        title = clean_text(title, max_length=300, min_length=5)
+    except ValidationError as error:
+        errors["title"] = error.messages
+    try:
+        body = clean_text(body, max_length=AMENDMENT_LENGTH, min_length=15)
+    except ValidationError as error:
+        errors["body"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return title, body, screen_text(organisation=instance.process.organisation, texts=[title, body])
+
+
+@transaction.atomic
+def do_propose_article(*, person: Any, instance: Any, title: str, body: str) -> Article:
+    """A participant proposes a new article, after the text's articles (as the
+    République numérique consultation took participants' proposals)."""
+    title, body, spam = check_propose_article(
+        person=person, instance=instance, title=title, body=body
+    )
+    article = Article.objects.create(
+        instance=instance,
+        type=Article.Type.PROPOSAL,
+        title=title,
+        body=body,
+        author=person,
+        position=Article.objects.filter(instance=instance).count(),
+    )
+    article.instance = instance
+    log_action(actor=person, code="debates.article.proposed", target=article)
+    if spam:
+        flag_automatically(obj=article, words=spam, module="debates")
+    return article

@@ -32,6 +32,14 @@ def _actions(make_article, make_statement, make_participant):
         statement = make_statement(debate)
         statements.do_vote_statement(person=person, statement=statement, value=1)
 
+    def propose(debate, person):
+        text.do_propose_article(
+            person=person,
+            instance=debate.instance,
+            title="Article nouveau",
+            body="Le texte de l'article proposé par un participant.",
+        )
+
     def submit(debate, person):
         statements.do_submit_statement(person=person, instance=debate.instance, body="Une idée.")
 
@@ -42,6 +50,7 @@ def _actions(make_article, make_statement, make_participant):
         "position": ("question", "vote", position),
         "statement_vote": ("map", "vote", statement_vote),
         "submit": ("map", "submit", submit),
+        "propose": ("text", "submit", propose),
     }
 
 
@@ -49,6 +58,7 @@ def _written():
     from parlons.contributions.models import Comment
     from parlons.modules.debates.models import (
         Amendment,
+        Article,
         ArticleVote,
         Position,
         Statement,
@@ -63,10 +73,11 @@ def _written():
             for m in (ArticleVote, Amendment, Comment, Position, StatementVote)
         )
         + Statement.objects.filter(seeded=False).count()
+        + Article.objects.filter(author__isnull=False).count()
     )
 
 
-ACTIONS = ("article_vote", "amend", "argue", "position", "statement_vote", "submit")
+ACTIONS = ("article_vote", "amend", "argue", "position", "statement_vote", "submit", "propose")
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -59,6 +59,25 @@ def test_text_pages_vote_amend_argue_and_source(client, make_debate, make_partic
     assert debated.index("Article 1") < debated.index("Article 2")
 
 
+def test_participants_propose_new_articles(client, make_debate, make_participant):
+    from parlons.modules.debates.models import Article
+
+    client.force_login(make_participant())
+    closed = make_debate(opens=("vote",))
+    assert "Propose a new article" not in client.get(url(closed, "detail")).text
+    debate = make_debate(opens=("submit", "vote"))
+    assert "Propose a new article" in client.get(url(debate, "detail")).text
+    client.post(url(debate, "propose_article"), {"title": "Nouveau", "body": "Trop court"})
+    assert Article.objects.count() == 0
+    response = client.post(
+        url(debate, "propose_article"),
+        {"title": "Un article nouveau", "body": "Les bibliothèques prêtent des ordinateurs."},
+    )
+    article = Article.objects.get()
+    assert (article.type, response.url) == ("proposal", url(debate, "article", pk=article.pk))
+    assert "Proposal of a participant" in client.get(response.url).text
+
+
 def test_question_page_positions_and_balance(client, make_debate, make_participant):
     from parlons.modules.debates.models import Position, PositionChange
     from parlons.modules.debates.selectors import balance_over_time
