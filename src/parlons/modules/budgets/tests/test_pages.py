@@ -231,3 +231,23 @@ def test_admins_import_a_past_budget_by_upload(pb, admin_client):
     )
     assert b"This is not a valid Pabulib file" in response.content
     assert not Budget.objects.filter(slug="bad").exists()
+
+
+def test_the_ballots_export_holds_closed_votes_only_and_no_one(voting, make_budget, voter, client):
+    from parlons.modules.budgets.ballots import Choice
+    from parlons.modules.budgets.services import do_cast_ballot, do_close_budget, receipt_hash
+
+    closed, open_ = make_budget(voting, max_choices=2), make_budget(voting, max_choices=2)
+    people = [voter() for _n in range(3)]
+    receipts = [
+        do_cast_ballot(person=p, budget=closed, choices=[Choice(closed.made[1].pk)]) for p in people
+    ]
+    do_cast_ballot(person=people[0], budget=open_, choices=[Choice(open_.made[0].pk)])
+    do_close_budget(actor=voting.admin, budget=closed)
+    client.force_login(voting.evaluator)
+    text = client.get(url(voting, "bo_budgets:export", key="ballots-csv")).content.decode()
+    lines = text.splitlines()
+    assert lines[0] == "budget,voter_id,vote,points,voting_method,receipt_hash"
+    assert len(lines) == 4 and all(line.startswith(f"{closed.slug},") for line in lines[1:])
+    assert {line.split(",")[-1] for line in lines[1:]} == {receipt_hash(r) for r in receipts}
+    assert not any(p.email in text for p in people)
