@@ -73,3 +73,26 @@ def write_results_csv(*, instance: Any, stream: Any) -> None:
                     int(pid in data["greedy"]["winners"]),
                 ]
             )
+
+
+def write_ballots_csv(*, instance: Any, stream: Any) -> None:
+    """The anonymised ballots of every closed budget, as published in its ``.pb`` file
+    (random voter ids, receipt hashes); open votes are not exported."""
+    from parlons.formats import pabulib
+
+    writer = csv.writer(stream)
+    writer.writerow(["budget", "voter_id", "vote", "points", "voting_method", "receipt_hash"])
+    for budget in Budget.objects.filter(instance=instance, closed_at__isnull=False):
+        if not budget.published_pb:
+            continue
+        columns = pabulib.parse(text=budget.published_pb).profile.columns
+        empty = [""] * len(columns["vote"])
+        for row in zip(
+            columns.get("voter_id", empty),
+            columns["vote"],
+            columns.get("points", empty),
+            columns.get("voting_method", empty),
+            columns.get("receipt_hash", empty),
+            strict=True,
+        ):
+            writer.writerow([budget.slug, *row])

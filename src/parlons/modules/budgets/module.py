@@ -72,6 +72,12 @@ declaration = ModuleDeclaration(
             write=_export("write_projects_csv"),
         ),
         Exporter(
+            key="ballots-csv",
+            label=_("Anonymised ballots of the closed votes (CSV)"),
+            content_type="text/csv",
+            write=_export("write_ballots_csv"),
+        ),
+        Exporter(
             key="results-csv",
             label=_("Results per project (CSV)"),
             content_type="text/csv",

@@ -163,3 +163,91 @@ def test_budget_and_results_pages_take_the_same_queries_for_more_projects(
             assert client.get(address).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.fixture
+def admin_client(pb, client):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from parlons.core.operations.demo import TOTP_SECRET
+
+    TOTP.activate(pb.admin, TOTP_SECRET)
+    client.force_login(pb.admin)
+    return client
+
+
+def test_admins_add_a_budget_then_cannot_change_its_rule_once_voting_began(
+    pb, make_phase, admin_client
+):
+    from parlons.modules.budgets.models import Budget
+
+    form = {
+        "title_fr": "Quartier nord",
+        "slug": "nord",
+        "amount": 50000,
+        "currency": "EUR",
+        "area": pb.area.pk,
+        "ballot_type": "approval",
+        "min_choices": 1,
+        "max_choices": 3,
+        "points": 10,
+        "rule": "mes+greedy",
+    }
+    response = admin_client.post(url(pb, "bo_budgets:budget_new"), form)
+    assert response.status_code == 302
+    budget = Budget.objects.get(slug="nord")
+    assert (budget.title, budget.area, budget.rule) == (
+        {"fr": "Quartier nord"},
+        pb.area,
+        "mes+greedy",
+    )
+    make_phase(pb.process, openings=[(pb.instance, "vote")])
+    response = admin_client.post(
+        url(pb, "bo_budgets:budget_edit", budget_slug="nord"), {**form, "rule": "greedy"}
+    )
+    assert b"the ballot and the rule, published in advance, are fixed" in response.content
+    assert Budget.objects.get(slug="nord").rule == "mes+greedy"
+
+
+def test_admins_import_a_past_budget_by_upload(pb, admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parlons.modules.budgets.models import Budget
+
+    text = (
+        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n"
+        "1;60;Trees\n2;50;Benches\nVOTES\nvoter_id;vote\n1;1\n2;2\n3;1\n"
+    )
+    upload = SimpleUploadedFile("old.pb", text.encode(), content_type="text/plain")
+    response = admin_client.post(
+        url(pb, "bo_budgets:import"), {"file": upload, "slug": "y2019", "title": "2019"}
+    )
+    assert response.status_code == 302
+    budget = Budget.objects.get(slug="y2019")
+    assert budget.past and budget.published_pb == text
+    bad = SimpleUploadedFile("bad.pb", b"META\nkey;value\n", content_type="text/plain")
+    response = admin_client.post(
+        url(pb, "bo_budgets:import"), {"file": bad, "slug": "bad", "title": "Bad"}
+    )
+    assert b"This is not a valid Pabulib file" in response.content
+    assert not Budget.objects.filter(slug="bad").exists()
+
+
+def test_the_ballots_export_holds_closed_votes_only_and_no_one(voting, make_budget, voter, client):
+    from parlons.modules.budgets.ballots import Choice
+    from parlons.modules.budgets.services import do_cast_ballot, do_close_budget, receipt_hash
+
+    closed, open_ = make_budget(voting, max_choices=2), make_budget(voting, max_choices=2)
+    people = [voter() for _n in range(3)]
+    receipts = [
+        do_cast_ballot(person=p, budget=closed, choices=[Choice(closed.made[1].pk)]) for p in people
+    ]
+    do_cast_ballot(person=people[0], budget=open_, choices=[Choice(open_.made[0].pk)])
+    do_close_budget(actor=voting.admin, budget=closed)
+    client.force_login(voting.evaluator)
+    text = client.get(url(voting, "bo_budgets:export", key="ballots-csv")).content.decode()
+    lines = text.splitlines()
+    assert lines[0] == "budget,voter_id,vote,points,voting_method,receipt_hash"
+    assert len(lines) == 4 and all(line.startswith(f"{closed.slug},") for line in lines[1:])
+    assert {line.split(",")[-1] for line in lines[1:]} == {receipt_hash(r) for r in receipts}
+    assert not any(p.email in text for p in people)
