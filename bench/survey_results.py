@@ -240,6 +240,7 @@ def cross_only(questionnaire: Questionnaire):
     from parlons.modules.surveys.selectors import load_response_data
     from parlons.modules.surveys.variables import build_variable
 
+    MATRICES.clear()  # read the responses from the database, as the row says
     with scopes_disabled():
         data = load_response_data(questionnaire=questionnaire)
         rows = build_variable(questionnaire=questionnaire, data=data, name="q:s1")
