@@ -99,6 +99,9 @@ def single_choice_frequencies(
     )
 
 
+FEW_OPTIONS = 16  # up to this many options, count by comparisons rather than bincount
+
+
 def questionnaire_frequencies(
     *,
     codes: ArrayLike,
@@ -125,9 +128,14 @@ def questionnaire_frequencies(
         values = c[:, column]
         if values.size and int(values.max()) >= size:
             raise ValueError("an answer code is outside its question's options")
-        bins = np.add(values, 1, dtype=np.intp)
-        np.maximum(bins, 0, out=bins)  # every negative code is "no answer"
-        counts = np.bincount(bins, minlength=size + 1)
+        if w is None and size <= FEW_OPTIONS:
+            # One vectorised comparison per option is several times faster than bincount.
+            chosen = [np.count_nonzero(values == code) for code in range(size)]
+            counts = np.array([values.size - sum(chosen), *chosen], dtype=np.int64)
+        else:
+            bins = np.add(values, 1, dtype=np.intp)
+            np.maximum(bins, 0, out=bins)  # every negative code is "no answer"
+            counts = np.bincount(bins, minlength=size + 1)
         weighted = (
             counts.astype(np.float64)  # everyone counts once: the sums are the counts, exactly
             if w is None
@@ -274,20 +282,26 @@ def _unweighted_summary(x: NDArray[np.float64]) -> NumericSummary:
     if xa.size == 0:
         nan = float("nan")
         return NumericSummary(0, int(x.size), 0.0, nan, nan, nan, nan, nan, nan, nan, nan)
+    n = xa.size
     mean = float(xa.mean())
+    deviations = xa - mean
+    squares = float(np.square(deviations).sum())  # not np.dot: no BLAS threads
+    # One partial sort gives both medians: np.median averages the two middle values, and
+    # with equal weights the inverted-CDF weighted median is the lower one.
+    low, high = (n - 1) // 2, n // 2
+    middle = np.partition(xa, [low, high])[[low, high]]
     return NumericSummary(
-        count=int(xa.size),
-        missing=int(x.size - xa.size),
-        weighted_count=float(xa.size),
+        count=int(n),
+        missing=int(x.size - n),
+        weighted_count=float(n),
         mean=mean,
         weighted_mean=mean,
-        std=float(xa.std(ddof=1)) if xa.size > 1 else float("nan"),
-        weighted_std=float(xa.std()),
+        std=float(np.sqrt(squares / (n - 1))) if n > 1 else float("nan"),
+        weighted_std=float(np.sqrt(squares / n)),
         minimum=float(xa.min()),
         maximum=float(xa.max()),
-        median=float(np.median(xa)),
-        # With equal weights the inverted-CDF weighted median is the unweighted one.
-        weighted_median=float(np.quantile(xa, 0.5, method="inverted_cdf")),
+        median=float(np.mean(middle)),
+        weighted_median=float(middle[0]),
     )
 
 

@@ -95,8 +95,9 @@ class Response(models.Model):
                     "participant",
                     "fingerprint",
                     "submitted_at",
+                    "id",  # PostgreSQL indexes do not carry the id by themselves
                 ],
-                name="survey_response_stamp",
+                name="survey_response_stamp_ids",
             )
         ]
         constraints = [

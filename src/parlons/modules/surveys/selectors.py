@@ -97,7 +97,7 @@ def response_stamp(*, questionnaire: Questionnaire) -> tuple[Stamp, int]:
     """The stamp of the counted responses, and how many are coded by an older layout.
 
     One aggregate query over the index on (questionnaire, status, confirmed, participant,
-    fingerprint, submitted_at): no row of the table itself is read.
+    fingerprint, submitted_at, id): no row of the table itself is read.
     """
     found = counted_responses(questionnaire).aggregate(
         count=Count("pk"),
