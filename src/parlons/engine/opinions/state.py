@@ -201,11 +201,7 @@ class OpinionState:
         k = self.smoother.smoothed_k if self.smoother.smoothed_k in clusterings else this_k
         self._silhouettes = silhouettes
         groups = clusterings[k]
-        base_to_group = dict(zip(base.ids.tolist(), groups.labels.tolist(), strict=True))
-        row_group = np.array(
-            [base_to_group.get(b, -1) for b in self.base_labels.tolist()], dtype=np.int64
-        )
-        return row_group, groups
+        return _row_groups(self.base_labels, base.ids, groups.labels), groups
 
     def _summarise(self, votes, proj, row_group, groups, comment_ids, mod_out) -> OpinionMap:
         group_ids = np.unique(row_group[row_group >= 0])
@@ -255,6 +251,13 @@ class OpinionState:
             silhouettes=dict(getattr(self, "_silhouettes", {})),
             pca=self.pca,
         )
+
+
+def _row_groups(base_labels: np.ndarray, base_ids: np.ndarray, group_of_base: np.ndarray):
+    """Group of each row from its base cluster (-1 for rows in no base cluster)."""
+    table = np.full(int(max(base_ids.max(initial=-1), base_labels.max(initial=-1))) + 2, -1)
+    table[base_ids + 1] = group_of_base
+    return table[base_labels + 1].astype(np.int64)
 
 
 def compute_opinion_map(
