@@ -57,6 +57,9 @@ class OpinionConfig:
     # ``update``: at most this many power steps from the previous components (``recompute``
     # always iterates to ``pca_tol``).
     update_pca_steps: int = 1
+    # ``update``: at most this many Lloyd steps (+1) for the base clusters, warm-started
+    # from the previous ones (``recompute`` runs up to ``base_iters``, as Polis does).
+    update_base_iters: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +189,7 @@ class OpinionState:
         )
         proj = project_participants(centred=centred, pca=self.pca, moderated_out=mod_out)
         del centred, votes
-        return self._finish(proj, comment_ids, mod_out)
+        return self._finish(proj, comment_ids, mod_out, base_iters=self.config.base_iters)
 
     def _fast_update(self) -> OpinionMap:
         cache = self._cache
@@ -209,9 +212,12 @@ class OpinionState:
         )
         proj = project_participants(centred=centred, pca=self.pca, moderated_out=mod_out, raw=raw)
         del centred
-        return self._finish(proj, comment_ids, mod_out)
+        iters = getattr(self.config, "update_base_iters", 1)  # configs pickled before it
+        return self._finish(
+            proj, comment_ids, mod_out, base_iters=min(iters, self.config.base_iters)
+        )
 
-    def _finish(self, proj: np.ndarray, comment_ids: np.ndarray, mod_out: np.ndarray):
+    def _finish(self, proj, comment_ids, mod_out, *, base_iters: int) -> OpinionMap:
         cache = self._cache
         self.in_conv = in_conversation(
             vote_counts=np.diff(cache.indptr),
@@ -220,7 +226,7 @@ class OpinionState:
             min_votes=self.config.min_votes,
             greedy_n=self.config.greedy_n,
         )
-        base = self._base_clusters(proj)
+        base = self._base_clusters(proj, max_iters=base_iters)
         cache.relabel(base_labels=self.base_labels, matrix=self.matrix)
         row_group, groups = self._group_clusters(base, proj)
         group_ids = np.unique(row_group[row_group >= 0])
@@ -234,7 +240,7 @@ class OpinionState:
         )
         return self.result
 
-    def _base_clusters(self, proj: np.ndarray) -> Clusters:
+    def _base_clusters(self, proj: np.ndarray, *, max_iters: int) -> Clusters:
         rows = np.flatnonzero(self.in_conv)
         previous = np.full(proj.shape[0], -1, dtype=np.int64)
         if self.base_labels is not None:
@@ -243,7 +249,7 @@ class OpinionState:
             points=proj[rows],
             k=self.config.base_k,
             previous_labels=previous[rows] if self.base_labels is not None else None,
-            max_iters=self.config.base_iters,
+            max_iters=max_iters,
         )
         labels = np.full(proj.shape[0], -1, dtype=np.int64)
         labels[rows] = base.labels
