@@ -37,6 +37,7 @@ class MatrixCache:
         ).astype(np.int64)
         self.row_slot = np.zeros(self.n_rows, dtype=np.int64)  # base cluster id + 1
         self.tally: np.ndarray | None = None  # (slots, comments, vote + 1), int32
+        self._buffer: np.ndarray | None = None
 
     @property
     def nnz(self) -> int:
@@ -96,7 +97,14 @@ class MatrixCache:
             self.col_sum, self.col_count, out=np.zeros(self.n_cols), where=self.col_count > 0
         )
         center[moderated_out] = 0.0
-        data = matrix._votes - center[self.indices]
+        # One buffer reused across updates (a fresh one would cost page faults each time);
+        # the returned matrix is a view of it, valid until the next call.
+        nnz = self.nnz
+        if self._buffer is None or self._buffer.shape[0] < nnz:
+            self._buffer = np.empty(nnz + max(nnz // 64, 1024))
+        data = self._buffer[:nnz]
+        np.take(center, self.indices, out=data)
+        np.subtract(matrix._votes, data, out=data)
         if moderated_out.any():
             data[moderated_out[self.indices]] = 0.0
         centred = sp.csr_matrix(
