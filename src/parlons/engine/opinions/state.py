@@ -20,6 +20,13 @@ API for the Django layer (call from a debounced background task)::
 ``recompute`` reuses the previous components, base clusters, group clusterings and k
 smoother, as Polis carries ``conv`` from one update to the next; a recompute after a few
 new votes therefore converges in a handful of iterations.
+
+``update(batch=...)`` is the fast, bounded alternative between two recomputes: the vote
+structure, centre and per-base-cluster counts are changed by the new votes only
+(``incremental.py``, kept in memory, not pickled) and the components and base clusters
+take a fixed small number of steps from the previous ones (``update_pca_steps``,
+``update_base_iters``) instead of converging; see ``docs/benchmarks/opinion_map.md`` for
+the cost and the tested tolerance against ``recompute``.
 """
 
 from __future__ import annotations
