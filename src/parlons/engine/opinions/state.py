@@ -31,7 +31,7 @@ the cost and the tested tolerance against ``recompute``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -143,6 +143,11 @@ class OpinionState:
         return state
 
     def __setstate__(self, state: dict) -> None:
+        config = state.get("config")
+        if config is not None:  # a config pickled before a field was added: defaults
+            missing = object()
+            known = {item.name: getattr(config, item.name, missing) for item in fields(config)}
+            state["config"] = OpinionConfig(**{k: v for k, v in known.items() if v is not missing})
         state.setdefault("_cache", None)
         state.setdefault("_pending", [])
         self.__dict__.update(state)

@@ -308,3 +308,23 @@ def test_fast_update_after_unpickling_rebuilds_what_it_keeps_in_memory() -> None
     np.testing.assert_allclose(reloaded.x, in_memory.x, atol=1e-12)
     np.testing.assert_array_equal(reloaded.group, in_memory.group)
     assert reloaded.consensus == in_memory.consensus
+
+
+def test_a_state_pickled_before_the_update_settings_loads_with_their_defaults() -> None:
+    state = OpinionState(config=OpinionConfig(base_k=50))
+    state.add_votes(batch=_two_camps())
+    state.recompute()
+    # As unpickling a state stored by the previous version gives it: a config without
+    # the update settings (slots missing), then ``__setstate__``.
+    old = pickle.loads(
+        pickle.dumps({k: v for k, v in state.__dict__.items() if not k.startswith("_")})
+    )
+    object.__delattr__(old["config"], "update_pca_steps")
+    object.__delattr__(old["config"], "update_base_iters")
+    restored = OpinionState.__new__(OpinionState)
+    restored.__setstate__(old)
+
+    assert restored.config.base_k == 50
+    assert restored.config.update_pca_steps == OpinionConfig().update_pca_steps
+    restored.update(batch=VoteBatch.from_arrays(participant=[1000], comment=[3], vote=[0]))
+    assert pickle.loads(pickle.dumps(restored)).config == restored.config
