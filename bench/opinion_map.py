@@ -19,8 +19,9 @@ votes, each measurement in its own subprocess (one at a time, so they do not com
   projection, then ``KMeans(k)`` on the base centres weighted by size for k = 2..5 and
   ``silhouette_score`` on the centres — Polis' pipeline built from scikit-learn parts;
 - **ours, incremental**: the state after a full computation, then ``OpinionState.update``
-  with 1,000 new votes (synthetic: random participants and statements; real: the last
-  1,000 votes of the export, the state holding the ones before).
+  (the fast, bounded update; ``recompute`` is the exact one) with 1,000 new votes
+  (synthetic: random participants and statements; real: the last 1,000 votes of the
+  export, the state holding the ones before).
 
 Time is wall-clock of the computation alone (inputs are built before the clock starts),
 the best of ``--repeat`` runs (each run measures ours, the peer and the incremental update

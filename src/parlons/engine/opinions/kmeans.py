@@ -171,9 +171,13 @@ def clean_start(
     """Polis ``clean-start-clusters``: recentre, merge identical centres, split off the most
     distal point (new id = max id + 1) until there are min(k, distinct points) clusters."""
     labels = _merge_identical(points=points, labels=labels.copy(), weights=weights)
-    possible = min(k, np.unique(points, axis=0).shape[0])
+    possible = None  # min(k, distinct points), counted only when fewer than k clusters
     while True:
         clusters = _recentred(points=points, labels=labels, weights=weights)
+        if clusters.ids.shape[0] >= k:
+            return clusters
+        if possible is None:
+            possible = min(k, np.unique(points, axis=0).shape[0])
         if clusters.ids.shape[0] >= possible:
             return clusters
         dist = np.sqrt(_min_sq_dist(points, clusters.centers))

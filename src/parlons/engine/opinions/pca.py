@@ -77,7 +77,7 @@ def fit_pca(
     iteration = 0
     while True:
         iteration += 1
-        ritz, values, image = _rayleigh_ritz(centred=centred, basis=basis)
+        ritz, values, image, _ = _rayleigh_ritz(centred=centred, basis=basis)
         done = _converged(
             ritz=ritz, values=values, image=image, n_comps=min(n_comps, block), tol=tol
         )
@@ -108,16 +108,57 @@ def _start_basis(*, n_cols: int, block: int, start: np.ndarray | None, seed: int
     return basis
 
 
-def _rayleigh_ritz(*, centred: sp.csr_matrix, basis: np.ndarray):
-    """Ritz vectors and values of CᵀC on span(basis), and CᵀC applied to them."""
+def _rayleigh_ritz(*, centred: sp.csr_matrix, basis: np.ndarray, image: bool = True):
+    """Ritz vectors and values of CᵀC on span(basis), CᵀC applied to them (None when
+    ``image`` is false) and the scores C·ritz."""
     scores = centred @ basis
     gram = scores.T @ scores
     values, rotation = np.linalg.eigh(gram)
     order = np.argsort(values)[::-1]
     values, rotation = values[order], rotation[:, order]
     ritz = basis @ rotation
-    image = centred.T @ (scores @ rotation)
-    return ritz, values, np.asarray(image)
+    scores = np.asarray(scores @ rotation)
+    if not image:
+        return ritz, values, None, scores
+    return ritz, values, np.asarray(centred.T @ scores), scores
+
+
+def refine_pca(
+    *,
+    centred: sp.csr_matrix,
+    center: np.ndarray,
+    previous: Pca,
+    steps: int = 1,
+    n_comps: int = 2,
+    tol: float = 1e-6,
+) -> tuple[Pca, np.ndarray]:
+    """Bounded update of ``previous`` to a changed matrix: Rayleigh-Ritz on the previous
+    block, at most ``steps`` power steps (fewer once every residual is under ``tol``),
+    Rayleigh-Ritz again. Costs 2·steps + 1 sparse products (a converged ``fit_pca`` from
+    the same start takes several iterations of 2). Also returns the raw projection
+    C·compsᵀ, shape (rows, n_comps), which the last Rayleigh-Ritz step gives for free."""
+    n_rows, n_cols = centred.shape
+    rank = min(n_rows, n_cols)
+    block = min(n_comps + 2, rank)
+    if block < n_comps or previous is None:
+        pca = fit_pca(centred=centred, center=center, n_comps=n_comps, tol=tol)
+        return pca, np.asarray(centred @ pca.comps[:n_comps].T)
+    warm = previous.comps if previous.basis is None else previous.basis.T
+    basis = _start_basis(n_cols=n_cols, block=block, start=warm, seed=0)
+    prior = _pad(previous.comps, n_cols)
+    iteration = 0
+    while True:
+        iteration += 1
+        last = iteration > steps
+        ritz, values, image, scores = _rayleigh_ritz(centred=centred, basis=basis, image=not last)
+        if last or _converged(ritz=ritz, values=values, image=image, n_comps=n_comps, tol=tol):
+            break
+        basis, _ = np.linalg.qr(image)
+    comps = _oriented(ritz[:, :n_comps].T, previous=prior)
+    signs = np.where(np.sum(comps * ritz[:, :n_comps].T, axis=1) < 0, -1.0, 1.0)
+    raw = scores[:, :n_comps] * signs
+    pca = Pca(center=center, comps=comps, iterations=iteration, basis=ritz)
+    return pca, raw
 
 
 def _converged(*, ritz, values, image, n_comps: int, tol: float) -> bool:
@@ -141,7 +182,7 @@ def _oriented(comps: np.ndarray, *, previous: np.ndarray | None) -> np.ndarray:
 
 
 def project_participants(
-    *, centred: sp.csr_matrix, pca: Pca, moderated_out: np.ndarray
+    *, centred: sp.csr_matrix, pca: Pca, moderated_out: np.ndarray, raw: np.ndarray | None = None
 ) -> np.ndarray:
     """Polis ``sparsity-aware-project-ptpts``: project only cast votes, then scale by
     sqrt(comments / votes) so that people who voted little are not pulled to the centre.
@@ -156,6 +197,7 @@ def project_participants(
         on_out = moderated_out[centred.indices]
         rows = np.repeat(np.arange(n_rows), np.diff(centred.indptr))
         n_votes = n_votes - np.bincount(rows[on_out], minlength=n_rows) + n_out
-    raw = np.asarray(centred @ pca.comps[:2].T)
+    if raw is None:  # else the caller's C·compsᵀ (``refine_pca``)
+        raw = np.asarray(centred @ pca.comps[:2].T)
     scale = np.sqrt(n_cols / np.maximum(n_votes, 1))
     return raw * scale[:, None]

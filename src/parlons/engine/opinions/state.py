@@ -20,18 +20,32 @@ API for the Django layer (call from a debounced background task)::
 ``recompute`` reuses the previous components, base clusters, group clusterings and k
 smoother, as Polis carries ``conv`` from one update to the next; a recompute after a few
 new votes therefore converges in a handful of iterations.
+
+``update(batch=...)`` is the fast, bounded alternative between two recomputes: the vote
+structure, centre and per-base-cluster counts are changed by the new votes only
+(``incremental.py``, kept in memory, not pickled) and the components and base clusters
+take a fixed small number of steps from the previous ones (``update_pca_steps``,
+``update_base_iters``) instead of converging; see ``docs/benchmarks/opinion_map.md`` for
+the cost and the tested tolerance against ``recompute``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from parlons.engine.opinions import repness as rp
 from parlons.engine.opinions.grouping import KSmoother, best_k, in_conversation, k_range
+from parlons.engine.opinions.incremental import MatrixCache
 from parlons.engine.opinions.kmeans import Clusters, kmeans, nearest, silhouette
-from parlons.engine.opinions.pca import Pca, center_votes, fit_pca, project_participants
+from parlons.engine.opinions.pca import (
+    Pca,
+    center_votes,
+    fit_pca,
+    project_participants,
+    refine_pca,
+)
 from parlons.engine.opinions.votes import VoteBatch, VoteMatrix
 
 
@@ -47,6 +61,12 @@ class OpinionConfig:
     min_votes: int = 7
     greedy_n: int = 15
     pca_tol: float = 1e-6
+    # ``update``: at most this many power steps from the previous components (``recompute``
+    # always iterates to ``pca_tol``).
+    update_pca_steps: int = 1
+    # ``update``: at most this many Lloyd steps (+1) for the base clusters, warm-started
+    # from the previous ones (``recompute`` runs up to ``base_iters``, as Polis does).
+    update_base_iters: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +133,35 @@ class OpinionState:
     group_labels: dict[int, dict[int, int]] = field(default_factory=dict)
     smoother: KSmoother = field(default_factory=KSmoother)
     result: OpinionMap | None = None
+    # Derived data kept between updates in memory (not pickled): see ``incremental.py``.
+    _cache: MatrixCache | None = field(default=None, repr=False, compare=False)
+    _pending: list = field(default_factory=list, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_cache"], state["_pending"] = None, []
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        config = state.get("config")
+        if config is not None:  # a config pickled before a field was added: defaults
+            missing = object()
+            known = {item.name: getattr(config, item.name, missing) for item in fields(config)}
+            state["config"] = OpinionConfig(**{k: v for k, v in known.items() if v is not missing})
+        state.setdefault("_cache", None)
+        state.setdefault("_pending", [])
+        self.__dict__.update(state)
 
     def add_votes(self, *, batch: VoteBatch) -> int:
         """Store new votes (latest per participant and comment wins); returns how many
         stored votes changed. Cheap: the map is only recomputed by ``recompute``."""
-        return self.matrix.add(batch=batch)
+        changes = self.matrix.add_changes(batch=batch)
+        if self._cache is not None and changes.count:
+            if changes.initial:
+                self._cache = None
+            else:
+                self._pending.append(changes)
+        return changes.count
 
     def set_moderated_out(self, *, comment_ids: list[int] | np.ndarray) -> None:
         """Comments hidden by moderation (Polis ``mod-out``): kept out of the PCA and of
@@ -125,15 +169,26 @@ class OpinionState:
         self.moderated_out_ids = np.unique(np.asarray(comment_ids, dtype=np.int64))
 
     def update(self, *, batch: VoteBatch) -> OpinionMap:
-        """``add_votes`` then ``recompute``."""
+        """``add_votes`` then a fast, bounded update of the map (``recompute`` when there
+        is no previous map).
+
+        Everything is recomputed for everyone (coordinates, clusters, groups, statements),
+        but from data changed by the new votes only, and the components take at most
+        ``config.update_pca_steps`` power steps from the previous ones instead of
+        iterating to ``config.pca_tol``: after a small batch they are within about 1e-3
+        of the converged ones (tested). Call ``recompute`` (the debounced background task)
+        for the converged map; it also warm-starts the next updates."""
         self.add_votes(batch=batch)
-        return self.recompute()
+        if self.result is None or self.pca is None or self.base_labels is None:
+            return self.recompute()
+        return self._fast_update()
 
     def recompute(self) -> OpinionMap:
         """Recompute the map, warm-started from the previous update."""
         votes = self.matrix.to_csr()
         comment_ids = self.matrix.comments.names
         mod_out = np.isin(comment_ids, self.moderated_out_ids)
+        self._cache, self._pending = MatrixCache(matrix=self.matrix, votes=votes), []
         centred, center = center_votes(votes=votes, moderated_out=mod_out)
         start = None if self.pca is None else self.pca.comps
         basis = None if self.pca is None else getattr(self.pca, "basis", None)
@@ -145,20 +200,59 @@ class OpinionState:
             tol=self.config.pca_tol,
         )
         proj = project_participants(centred=centred, pca=self.pca, moderated_out=mod_out)
+        del centred, votes
+        return self._finish(proj, comment_ids, mod_out, base_iters=self.config.base_iters)
+
+    def _fast_update(self) -> OpinionMap:
+        cache = self._cache
+        if cache is not None:
+            for changes in self._pending:
+                cache.apply(changes, shape=self.matrix.shape)
+        self._pending = []
+        if cache is None or cache.nnz != self.matrix.n_votes:
+            cache = MatrixCache(matrix=self.matrix)
+        self._cache = cache
+        comment_ids = self.matrix.comments.names
+        mod_out = np.isin(comment_ids, self.moderated_out_ids)
+        centred, center = cache.centred(matrix=self.matrix, moderated_out=mod_out)
+        self.pca, raw = refine_pca(
+            centred=centred,
+            center=center,
+            previous=self.pca,
+            steps=getattr(self.config, "update_pca_steps", 1),  # configs pickled before it
+            tol=self.config.pca_tol,
+        )
+        proj = project_participants(centred=centred, pca=self.pca, moderated_out=mod_out, raw=raw)
         del centred
+        iters = getattr(self.config, "update_base_iters", 1)  # configs pickled before it
+        return self._finish(
+            proj, comment_ids, mod_out, base_iters=min(iters, self.config.base_iters)
+        )
+
+    def _finish(self, proj, comment_ids, mod_out, *, base_iters: int) -> OpinionMap:
+        cache = self._cache
         self.in_conv = in_conversation(
-            vote_counts=np.diff(votes.indptr),
-            n_comments=votes.shape[1],
+            vote_counts=np.diff(cache.indptr),
+            n_comments=cache.n_cols,
             previous=self.in_conv,
             min_votes=self.config.min_votes,
             greedy_n=self.config.greedy_n,
         )
-        base = self._base_clusters(proj)
+        base = self._base_clusters(proj, max_iters=base_iters)
+        cache.relabel(base_labels=self.base_labels, matrix=self.matrix)
         row_group, groups = self._group_clusters(base, proj)
-        self.result = self._summarise(votes, proj, row_group, groups, comment_ids, mod_out)
+        group_ids = np.unique(row_group[row_group >= 0])
+        counts, everyone = cache.counts(
+            base_ids=base.ids if groups is not None else base.ids[:0],
+            group_of_base=groups.labels if groups is not None else base.ids[:0],
+            group_ids=group_ids,
+        )
+        self.result = self._summarise(
+            counts, everyone, proj, row_group, group_ids, comment_ids, mod_out
+        )
         return self.result
 
-    def _base_clusters(self, proj: np.ndarray) -> Clusters:
+    def _base_clusters(self, proj: np.ndarray, *, max_iters: int) -> Clusters:
         rows = np.flatnonzero(self.in_conv)
         previous = np.full(proj.shape[0], -1, dtype=np.int64)
         if self.base_labels is not None:
@@ -167,7 +261,7 @@ class OpinionState:
             points=proj[rows],
             k=self.config.base_k,
             previous_labels=previous[rows] if self.base_labels is not None else None,
-            max_iters=self.config.base_iters,
+            max_iters=max_iters,
         )
         labels = np.full(proj.shape[0], -1, dtype=np.int64)
         labels[rows] = base.labels
@@ -201,20 +295,14 @@ class OpinionState:
         k = self.smoother.smoothed_k if self.smoother.smoothed_k in clusterings else this_k
         self._silhouettes = silhouettes
         groups = clusterings[k]
-        base_to_group = dict(zip(base.ids.tolist(), groups.labels.tolist(), strict=True))
-        row_group = np.array(
-            [base_to_group.get(b, -1) for b in self.base_labels.tolist()], dtype=np.int64
-        )
-        return row_group, groups
+        return _row_groups(self.base_labels, base.ids, groups.labels), groups
 
-    def _summarise(self, votes, proj, row_group, groups, comment_ids, mod_out) -> OpinionMap:
-        group_ids = np.unique(row_group[row_group >= 0])
+    def _summarise(
+        self, counts, everyone, proj, row_group, group_ids, comment_ids, mod_out
+    ) -> OpinionMap:
         index = np.full(proj.shape[0], -1, dtype=np.int64)
         member = row_group >= 0
         index[member] = np.searchsorted(group_ids, row_group[member])
-        counts, everyone = rp.count_group_and_total_votes(
-            votes=votes, row_group=index, n_groups=group_ids.shape[0]
-        )
         stats = rp.repness_stats(counts)
         reps = rp.select_representative(stats=stats, comment_ids=comment_ids, moderated_out=mod_out)
         centers = np.array(
@@ -255,6 +343,13 @@ class OpinionState:
             silhouettes=dict(getattr(self, "_silhouettes", {})),
             pca=self.pca,
         )
+
+
+def _row_groups(base_labels: np.ndarray, base_ids: np.ndarray, group_of_base: np.ndarray):
+    """Group of each row from its base cluster (-1 for rows in no base cluster)."""
+    table = np.full(int(max(base_ids.max(initial=-1), base_labels.max(initial=-1))) + 2, -1)
+    table[base_ids + 1] = group_of_base
+    return table[base_labels + 1].astype(np.int64)
 
 
 def compute_opinion_map(

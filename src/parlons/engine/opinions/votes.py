@@ -13,7 +13,7 @@ is read straight off the sorted keys: nothing dense is ever built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -73,6 +73,31 @@ class VoteBatch:
             vote=self.vote[order],
             timestamp=self.timestamp[order],
         )
+
+
+_EMPTY_I64 = np.empty(0, dtype=np.int64)
+_EMPTY_I8 = np.empty(0, dtype=np.int8)
+
+
+@dataclass(frozen=True, slots=True)
+class VoteChanges:
+    """What one ``VoteMatrix.add`` changed. Positions are in the stored order before the
+    merge (``fresh_at`` as ``np.insert`` takes them); keys are ``row << 32 | column``.
+    ``initial``: the matrix was empty, everything is new (no detail kept)."""
+
+    count: int
+    initial: bool = False
+    fresh_at: np.ndarray = field(default_factory=lambda: _EMPTY_I64)
+    fresh_keys: np.ndarray = field(default_factory=lambda: _EMPTY_I64)
+    fresh_votes: np.ndarray = field(default_factory=lambda: _EMPTY_I8)
+    replaced_at: np.ndarray = field(default_factory=lambda: _EMPTY_I64)
+    replaced_keys: np.ndarray = field(default_factory=lambda: _EMPTY_I64)
+    replaced_old: np.ndarray = field(default_factory=lambda: _EMPTY_I8)
+    replaced_new: np.ndarray = field(default_factory=lambda: _EMPTY_I8)
+
+    @classmethod
+    def none(cls) -> VoteChanges:
+        return cls(count=0)
 
 
 class _NameIndex:
@@ -177,8 +202,12 @@ class VoteMatrix:
 
     def add(self, *, batch: VoteBatch) -> int:
         """Merge a batch; returns how many stored votes were added or replaced."""
+        return self.add_changes(batch=batch).count
+
+    def add_changes(self, *, batch: VoteBatch) -> VoteChanges:
+        """``add``, returning what changed (for incremental updates of derived data)."""
         if not len(batch):
-            return 0
+            return VoteChanges.none()
         batch = batch.in_time_order()
         rows = self.participants.positions(batch.participant)
         cols = self.comments.positions(batch.comment)
@@ -194,21 +223,32 @@ class VoteMatrix:
         times = batch.timestamp[order]
         if not self.n_votes:
             self._keys, self._votes, self._times = keys, votes, times
-            return int(keys.shape[0])
+            return VoteChanges(count=int(keys.shape[0]), initial=True)
         return self._merge(keys=keys, votes=votes, times=times)
 
-    def _merge(self, *, keys: np.ndarray, votes: np.ndarray, times: np.ndarray) -> int:
+    def _merge(self, *, keys: np.ndarray, votes: np.ndarray, times: np.ndarray) -> VoteChanges:
         at = np.searchsorted(self._keys, keys)
         clipped = np.minimum(at, self.n_votes - 1)
         existing = self._keys[clipped] == keys
         newer = existing & (times >= self._times[clipped])
-        self._votes[clipped[newer]] = votes[newer]
-        self._times[clipped[newer]] = times[newer]
+        replaced_at = clipped[newer]
+        replaced_old = self._votes[replaced_at].copy()
+        self._votes[replaced_at] = votes[newer]
+        self._times[replaced_at] = times[newer]
         fresh = ~existing
         self._keys = np.insert(self._keys, at[fresh], keys[fresh])
         self._votes = np.insert(self._votes, at[fresh], votes[fresh])
         self._times = np.insert(self._times, at[fresh], times[fresh])
-        return int(newer.sum() + fresh.sum())
+        return VoteChanges(
+            count=int(newer.sum() + fresh.sum()),
+            fresh_at=at[fresh],
+            fresh_keys=keys[fresh],
+            fresh_votes=votes[fresh],
+            replaced_at=replaced_at,
+            replaced_keys=keys[newer],
+            replaced_old=replaced_old,
+            replaced_new=votes[newer],
+        )
 
     def to_csr(self) -> sp.csr_matrix:
         """Votes as a CSR matrix (float64); passes are explicit zeros, missing is absent."""
