@@ -151,9 +151,11 @@ def _steps(explanation: Explanation) -> dict[str, list[dict[str, Any]]]:
 
 def outcome_of(*, election: pabulib.Election, rule: str, fill: bool = True) -> dict[str, Any]:
     """Compute ``rule`` and greedy on ``election``; the results as stored and shown.
-    ``fill`` is the engine's option of ``mes-add1-integral`` (off: equalshares.net "Add1")."""
+    ``fill`` picks the variant of ``mes-add1-integral``: on, equalshares.net's default
+    "Add1u" (stop raising the share once the outcome is exhaustive, then fill by votes);
+    off, "Add1" as Assen and Wieliczka ran it (neither)."""
     problem = pabulib.problem_from_election(election=election)
-    outcome = compute(problem=problem, rule=rule, fill=fill)
+    outcome = compute(problem=problem, rule=rule, fill=fill, exhaustive=fill)
     greedy = outcome if rule == "greedy" else compute(problem=problem, rule="greedy")
     scores = problem.total_utility()
     return {
