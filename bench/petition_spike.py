@@ -90,6 +90,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--database", default="parlons_petitions_bench")
+    parser.add_argument("--var", default="/tmp/pv-petitions/bench")
     return parser.parse_args()
 
 
@@ -213,7 +215,7 @@ class Sink:
 
 
 def app_env(args, database: str) -> dict[str, str]:
-    var = Path("/tmp/pv-petitions/bench")
+    var = Path(args.var)
     var.mkdir(parents=True, exist_ok=True)
     return {
         **os.environ,
@@ -440,7 +442,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def main() -> None:
     args = parse()
-    database = "parlons_petitions_bench"
+    database = args.database
     fresh_database(args, database)
     env = app_env(args, database)
     print("==> migrate, collect static files, create the petition", flush=True)

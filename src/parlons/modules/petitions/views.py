@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.urls import reverse
@@ -204,13 +206,29 @@ def confirm(request, organisation_slug, process_slug, instance_slug, pk, token):
     except ValidationError as error:
         context["error"] = error.messages[0]
         return render(request, "petitions/confirmed.html", context, status=400)
-    return render(request, "petitions/confirmed.html", context)
+    if request.user.is_authenticated or request.COOKIES:
+        return render(request, "petitions/confirmed.html", context)
+    # The same page for every guest: rendered as if asked at the petition's address, so
+    # that no language link of the kept page holds this signer's secret link.
+    page = reverse("petitions:petition", kwargs=petition_kwargs(found))
+    key = ("petitions/confirmed.html", found.pk, get_language())
+    body = memo.guest_pages.get(key, lambda: _render_at(request, page, context))
+    return HttpResponse(body)
+
+
+def _render_at(request, path: str, context: dict) -> bytes:
+    """The confirmation page rendered for ``request`` as if it had asked ``path``."""
+    neutral = copy.copy(request)
+    neutral.path = neutral.path_info = path
+    neutral.META = {**request.META, "PATH_INFO": path, "QUERY_STRING": ""}
+    return render(neutral, "petitions/confirmed.html", context).content
 
 
 def count(request, organisation_slug, process_slug, instance_slug, pk):
-    """The count as JSON, cheap: the same answer for every guest, kept a second."""
+    """The count as JSON, nearly free for guests: the same bytes and ETag for all, kept
+    a second in each process; a client that sends the ETag back gets 304 and no body."""
 
-    def make() -> bytes:
+    def make() -> tuple[bytes, str]:
         found = selectors.access_petition(
             person=request.user,
             process_slug=process_slug,
@@ -218,7 +236,7 @@ def count(request, organisation_slug, process_slug, instance_slug, pk):
             pk=pk,
             fresh=True,
         )
-        return json.dumps(
+        body = json.dumps(
             {
                 "petition": found.pk,
                 "count": found.signature_count,
@@ -227,10 +245,21 @@ def count(request, organisation_slug, process_slug, instance_slug, pk):
                 "open": petition_is_open(found),
             }
         ).encode()
+        return body, f'"{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
 
-    body = make() if request.user.is_authenticated else memo.counts.get(request.path, make)
-    response = HttpResponse(body, content_type="application/json")
-    return _cacheable(request, response, COUNT_CACHE)
+    guest = not request.COOKIES or not request.user.is_authenticated
+    body, etag = memo.counts.get(request.path, make) if guest else make()
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    if not guest:
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    response["Cache-Control"] = COUNT_CACHE
+    response["Vary"] = "Cookie"
+    return response
 
 
 def _embeddable(response: HttpResponse, petition) -> HttpResponse:

@@ -295,3 +295,38 @@ def test_gentle_checks_before_publishing(make_petition):
     advice = " ".join(campaign_checks(petition=weak))
     for hint in ("decision-maker", "deadline", "long", "story", "image", "goal"):
         assert hint in advice
+
+
+def test_the_count_answers_304_to_its_own_etag_and_a_new_etag_when_it_moves(client, petition):
+    from parlons.modules.petitions.memo import clear_all
+    from parlons.modules.petitions.models import Petition
+
+    first = client.get(urls(petition, "count"))
+    etag = first["ETag"]
+    again = client.get(urls(petition, "count"), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    Petition.objects.filter(pk=petition.pk).update(signature_count=7)
+    clear_all()  # the count of a guest may be a second old
+    moved = client.get(urls(petition, "count"), HTTP_IF_NONE_MATCH=etag)
+    assert moved.status_code == 200 and moved.json()["count"] == 7 and moved["ETag"] != etag
+
+
+def test_the_kept_confirmation_page_never_holds_a_signers_link(client, petition):
+    from parlons.modules.petitions.models import Signature
+    from parlons.modules.petitions.signing import confirmation_token
+
+    for n in (1, 2):
+        client.post(urls(petition, "sign"), sign_data(n))
+        client.cookies.clear()
+    first, second = (
+        urls(petition, "confirm", token=confirmation_token(s))
+        for s in Signature.objects.order_by("pk")
+    )
+    one = client.get(first)
+    two = client.get(second)
+    assert one.status_code == two.status_code == 200
+    assert one.content == two.content  # the same kept page for both guests
+    for token_path in (first, second):
+        assert token_path.rsplit("/", 2)[-2] not in one.content.decode()
+    assert "Signature confirmed" in one.content.decode()
+    assert Signature.objects.filter(confirmed_at__isnull=False).count() == 2
