@@ -36,7 +36,9 @@ def _per_request(label, calls):
         profile.disable()
     spent = time.process_time() - start
     if profile:
-        pstats.Stats(profile).sort_stats(os.environ.get("PETITION_CPU_SORT", "tottime")).print_stats(40)
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("PETITION_CPU_SORT", "tottime")
+        ).print_stats(40)
     print(f"\n{label}: {spent / len(calls) * 1000:.2f} ms CPU per request ({len(calls)} requests)")
 
 
