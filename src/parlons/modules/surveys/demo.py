@@ -18,6 +18,7 @@ from parlons.core.processes.models import ModuleInstance, Process
 from parlons.modules.surveys.coding import Layout, encode
 from parlons.modules.surveys.models import Questionnaire, Response
 from parlons.modules.surveys.services import do_save_definition, do_save_margins
+from parlons.modules.surveys.versions import bump_results_version
 
 
 def t(fr: str, en: str, de: str) -> dict:
@@ -293,6 +294,7 @@ def _responses(questionnaire: Questionnaire) -> None:
             )
         )
     created = Response.objects.bulk_create(rows)
+    bump_results_version(questionnaire_ids=[questionnaire.pk])
     from parlons.modules.surveys.services import _texts
 
     for response in (

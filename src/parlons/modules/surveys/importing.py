@@ -27,6 +27,7 @@ from parlons.modules.surveys.answering import check_answer_value
 from parlons.modules.surveys.coding import Layout, encode
 from parlons.modules.surveys.definition import MATRIX, OTHER, TEXT_TYPES, iter_questions, texts
 from parlons.modules.surveys.models import Origin, Response, Status, TextAnswer
+from parlons.modules.surveys.versions import bump_results_version
 
 DEFAULT_MISSING = ("", "NA", "N/A", "NaN", "-1")
 ABSENT = {"", "na", "n/a", "nan"}
@@ -239,6 +240,7 @@ def do_import_responses(
         target=questionnaire.instance,
         data={"count": len(created), "batch": batch},
     )
+    bump_results_version(questionnaire_ids=[questionnaire.pk])
     return len(created)
 
 

@@ -3,12 +3,10 @@
 Reading 100,000 responses from the database and joining their binary rows costs far more
 than counting them, and organisers reload the results page (with other filters, another
 cross-tab) far more often than answers arrive. So each process keeps the arrays it
-decoded, under a :class:`Stamp` of the counted responses read by one aggregate query
-(covered by an index): their number, the highest and the sum of their ids, how many still
-name a participant, the latest submission and the layout fingerprint. Any new, completed,
-confirmed, imported, deleted or erased response changes the stamp, so the next request
-reads the responses again; nothing has to remember to invalidate the cache, and every
-process checks the database itself.
+decoded, under a :class:`Stamp`: the questionnaire's results version (``versions.py``,
+one indexed lookup of a few rows, changed in the same transaction by every write that
+changes the results) and its layout fingerprint. A changed stamp makes the next request
+read the responses again; every process checks the database itself.
 
 Cached arrays are read-only (``writeable = False``): a caller that tries to change them
 in place gets an error instead of changing the results of later requests.
@@ -19,7 +17,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -34,11 +31,7 @@ class Stamp:
     database: str
     questionnaire: int
     fingerprint: str
-    count: int
-    last: int | None
-    total: int | None
-    identified: int
-    latest: datetime | None
+    version: tuple[tuple[int, int], ...]
 
 
 class MatrixCache:

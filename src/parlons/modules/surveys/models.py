@@ -112,6 +112,32 @@ class Response(models.Model):
         return f"response {self.pk}"
 
 
+class ResultsVersion(models.Model):
+    """One shard of the version of a questionnaire's results (see ``versions.py``).
+
+    Every write that changes what the results count stores a new random token in one
+    shard, in its own transaction; the cached results are valid under the tokens of all
+    shards, read by one indexed lookup.
+    """
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    token = models.BigIntegerField()
+
+    tenant_path = "questionnaire__instance__process__organisation"
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "shard"], name="survey_results_version_shard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"results version {self.questionnaire_id}/{self.shard}"
+
+
 class TextAnswer(models.Model):
     """A free-text answer (or the text of an "other" option), for browsing and search."""
 

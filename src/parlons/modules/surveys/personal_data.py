@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from parlons.lib.i18n import pick
 from parlons.modules.surveys.models import Response
+from parlons.modules.surveys.versions import bump_results_version
 
 
 def export(*, participant: Any) -> dict:
@@ -32,10 +33,16 @@ def export(*, participant: Any) -> dict:
 
 
 def erase(*, participant: Any) -> None:
-    """Cut responses from the person (tallies stay), delete drafts and uploaded files."""
+    """Cut responses from the person (tallies stay), delete drafts and uploaded files.
+
+    The results of each questionnaire answered get a new version (its cached arrays
+    name the respondents).
+    """
     responses = Response.objects.filter(participant=participant)
     responses.filter(status="draft").delete()
+    answered = set()
     for response in responses:
+        answered.add(response.questionnaire_id)
         for value in response.answers.values():
             if isinstance(value, dict) and value.get("path"):
                 default_storage.delete(value["path"])
@@ -43,3 +50,4 @@ def erase(*, participant: Any) -> None:
         response.participant = None
         response.single_key = f"erased:{response.pk}" if response.single_key else ""
         response.save(update_fields=["participant", "single_key", "answers"])
+    bump_results_version(questionnaire_ids=answered)

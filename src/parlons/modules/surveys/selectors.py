@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 from django.db import connections
-from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from numpy.typing import NDArray
 
@@ -18,6 +17,7 @@ from parlons.core.tenancy import scopes_disabled
 from parlons.modules.surveys.coding import Layout, Matrix, stack
 from parlons.modules.surveys.matrix_cache import MATRICES, Stamp
 from parlons.modules.surveys.models import Origin, Questionnaire, Response, Status
+from parlons.modules.surveys.versions import results_version
 
 
 def access_questionnaire(*, person: Any, process_slug: str, instance_slug: str) -> Questionnaire:
@@ -93,31 +93,18 @@ def counted_responses(questionnaire: Questionnaire):
     )
 
 
-def response_stamp(*, questionnaire: Questionnaire) -> tuple[Stamp, int]:
-    """The stamp of the counted responses, and how many are coded by an older layout.
+def response_stamp(*, questionnaire: Questionnaire) -> Stamp:
+    """The stamp the cached arrays of this questionnaire are valid under.
 
-    One aggregate query over the index on (questionnaire, status, confirmed, participant,
-    fingerprint, submitted_at, id): no row of the table itself is read.
+    One lookup of the unique index of the results version (at most ``versions.SHARDS``
+    rows), whatever the number of responses.
     """
-    found = counted_responses(questionnaire).aggregate(
-        count=Count("pk"),
-        last=Max("pk"),
-        total=Sum("pk"),
-        identified=Count("participant"),
-        latest=Max("submitted_at"),
-        stale=Count("pk", filter=~Q(fingerprint=questionnaire.fingerprint)),
-    )
-    stamp = Stamp(
+    return Stamp(
         database=_database_name(),
         questionnaire=questionnaire.pk,
         fingerprint=questionnaire.fingerprint,
-        count=found["count"],
-        last=found["last"],
-        total=found["total"],
-        identified=found["identified"],
-        latest=found["latest"],
+        version=results_version(questionnaire_id=questionnaire.pk),
     )
-    return stamp, found["stale"]
 
 
 def _database_name() -> str:
@@ -129,50 +116,52 @@ def load_response_data(*, questionnaire: Questionnaire) -> ResponseData:
     """Every counted response in four flat arrays and two matrices.
 
     The arrays come from the process's :data:`matrix_cache.MATRICES` when the stamp of
-    the counted responses has not changed since they were read (one aggregate query);
+    the questionnaire has not changed since they were read (one indexed query);
     otherwise from one query that reads only the binary rows and small integers (no JSON
-    decoding). The layout is always built from the current definition, so edited labels
-    show at once.
+    decoding), after re-coding any response coded by an older layout. The layout is
+    always built from the current definition, so edited labels show at once.
     """
-    from parlons.modules.surveys.services import recode_responses
-
-    stamp, stale = response_stamp(questionnaire=questionnaire)
-    if stale:
-        recode_responses(questionnaire=questionnaire)
-        stamp, _stale = response_stamp(questionnaire=questionnaire)
+    stamp = response_stamp(questionnaire=questionnaire)
     plan = Layout.of(questionnaire.definition)
     arrays = MATRICES.get(stamp)
     if arrays is None:
-        arrays, ids = _read_arrays(questionnaire, plan)
-        remember(stamp, arrays, ids)
+        arrays = _read_fresh(questionnaire, plan)
     codes, numbers, days, imported, people, scores = arrays
     return ResponseData(plan, Matrix(codes, numbers), days, imported, people, scores)
 
 
-def remember(stamp: Stamp, arrays: tuple, ids: NDArray[np.int64]) -> None:
-    """Keep arrays read from the rows ``ids`` if ``stamp`` describes exactly those rows.
+def _read_fresh(questionnaire: Questionnaire, plan: Layout) -> tuple:
+    from parlons.modules.surveys.services import recode_responses
 
-    Responses that arrived between the stamp query and the read are served, but not kept
-    under a stamp that does not describe them.
+    # A response submitted while the layout changed may still carry the older one.
+    if counted_responses(questionnaire).exclude(fingerprint=questionnaire.fingerprint).exists():
+        recode_responses(questionnaire=questionnaire)
+    stamp = response_stamp(questionnaire=questionnaire)
+    arrays = _read_arrays(questionnaire, plan)
+    remember(stamp, arrays, questionnaire=questionnaire)
+    return arrays
+
+
+def remember(stamp: Stamp, arrays: tuple, *, questionnaire: Questionnaire) -> None:
+    """Keep arrays read after ``stamp`` was taken if the stamp still holds once they are read.
+
+    A write committed between the stamp and the read changed the version: its arrays are
+    served, but not kept under a stamp that may not describe them.
     """
-    if (len(ids), int(ids.max(initial=0)), int(ids.sum())) == (
-        stamp.count,
-        stamp.last or 0,
-        stamp.total or 0,
-    ):
+    if response_stamp(questionnaire=questionnaire) == stamp:
         MATRICES.put(stamp, arrays)
 
 
-def _read_arrays(questionnaire: Questionnaire, plan: Layout) -> tuple[tuple, NDArray]:
+def _read_arrays(questionnaire: Questionnaire, plan: Layout) -> tuple:
     found = list(
         counted_responses(questionnaire)
         .order_by("pk")
-        .values_list("codes", "numbers", "day", "origin", "participant_id", "score", "pk")
+        .values_list("codes", "numbers", "day", "origin", "participant_id", "score")
     )
     # One transpose in C rather than a Python loop over the rows.
-    found_columns = list(zip(*found, strict=True)) if found else [()] * 7
+    found_columns = list(zip(*found, strict=True)) if found else [()] * 6
     del found
-    codes, numbers, days, origins, people, scores, ids = found_columns
+    codes, numbers, days, origins, people, scores = found_columns
     matrix = stack(plan=plan, rows=zip(codes, numbers, strict=True))
     # Column-major: results read the matrix question by question, each a contiguous run.
     arrays = (
@@ -183,7 +172,7 @@ def _read_arrays(questionnaire: Questionnaire, plan: Layout) -> tuple[tuple, NDA
         np.array([p or 0 for p in people], dtype=np.int64),
         np.array(scores, dtype=np.float64),
     )
-    return arrays, np.array(ids, dtype=np.int64)
+    return arrays
 
 
 DEMOGRAPHIC_FIELDS = ("age_band", "gender", "area_code")

@@ -32,6 +32,7 @@ from parlons.modules.surveys.definition import (
     visible_questions,
 )
 from parlons.modules.surveys.models import Questionnaire, Response, Status, TextAnswer
+from parlons.modules.surveys.versions import bump_results_version
 
 
 def already_answered_message() -> str:
@@ -155,21 +156,32 @@ def do_save_margins(*, questionnaire: Questionnaire, margins: list, actor: Any) 
 
 
 def recode_responses(*, questionnaire: Questionnaire, batch: int = 2000) -> int:
-    """Re-code the binary rows of every response from its JSON answers (new layout)."""
+    """Re-code the binary rows of every response from its JSON answers (new layout).
+
+    Each batch of rows and a new results version are committed together.
+    """
     plan = Layout.of(questionnaire.definition)
     count = 0
     pending = Response.objects.filter(questionnaire=questionnaire).exclude(
         fingerprint=questionnaire.fingerprint
     )
     while True:
-        chunk = list(pending.only("pk", "answers")[:batch])
-        if not chunk:
+        with transaction.atomic():
+            done = _recode_batch(questionnaire, plan, pending, batch)
+        if not done:
             return count
+        count += done
+
+
+def _recode_batch(questionnaire, plan, pending, batch: int) -> int:
+    chunk = list(pending.only("pk", "answers")[:batch])
+    if chunk:
         for response in chunk:
             response.codes, response.numbers = encode(plan=plan, answers=response.answers)
             response.fingerprint = questionnaire.fingerprint
         Response.objects.bulk_update(chunk, ["codes", "numbers", "fingerprint"])
-        count += len(chunk)
+        bump_results_version(questionnaire_ids=[questionnaire.pk])
+    return len(chunk)
 
 
 # --- answering --------------------------------------------------------------------------
@@ -358,6 +370,8 @@ def do_submit_response(
     )
     if guest_link:
         _queue_guest_email(response, questionnaire, guest_email, guest_link, language)
+    else:  # a guest's response counts once confirmed
+        bump_results_version(questionnaire_ids=[questionnaire.pk])
     return response
 
 
@@ -455,24 +469,31 @@ def _texts(response: Response, questionnaire: Questionnaire, kept: Mapping) -> N
     TextAnswer.objects.bulk_create(rows)
 
 
+@transaction.atomic
+def do_confirm_guest_response(*, guest) -> Response | None:
+    """The guest followed the e-mailed link: their response counts from now on."""
+    response = (
+        Response.objects.select_related("questionnaire__instance__process")
+        .filter(guest=guest)
+        .first()
+    )
+    if response is not None and not response.confirmed:
+        Response.objects.filter(pk=response.pk).update(confirmed=True)
+        log_action(
+            actor=None,
+            code="surveys.response.confirmed",
+            target=response.questionnaire.instance,
+            data={"response": response.pk},
+        )
+        bump_results_version(questionnaire_ids=[response.questionnaire_id])
+    return response
+
+
 def guest_confirmed(*, request, guest):
     """A guest followed the e-mailed link: their response now counts."""
     from django.shortcuts import render
 
-    with transaction.atomic():
-        response = (
-            Response.objects.select_related("questionnaire__instance__process")
-            .filter(guest=guest)
-            .first()
-        )
-        if response is not None and not response.confirmed:
-            Response.objects.filter(pk=response.pk).update(confirmed=True)
-            log_action(
-                actor=None,
-                code="surveys.response.confirmed",
-                target=response.questionnaire.instance,
-                data={"response": response.pk},
-            )
+    response = do_confirm_guest_response(guest=guest)
     instance = response.questionnaire.instance if response else None
     return render(
         request,

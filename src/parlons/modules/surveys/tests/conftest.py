@@ -92,3 +92,17 @@ def make_questionnaire(db, make_process, make_instance, make_phase):
         return questionnaire
 
     return make
+
+
+@pytest.fixture
+def organiser(make_member):
+    """A member of the organisation with a role (admins with two-factor set up)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    def make(organisation, role="admin"):
+        person = make_member(organisation, role=role)
+        if role == "admin":
+            TOTP.activate(person, "JBSWY3DPEHPK3PXP")
+        return person
+
+    return make

@@ -13,19 +13,6 @@ from parlons.modules.surveys.services import do_submit_response
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organiser(make_member):
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    def make(organisation, role="admin"):
-        person = make_member(organisation, role=role)
-        if role == "admin":
-            TOTP.activate(person, "JBSWY3DPEHPK3PXP")
-        return person
-
-    return make
-
-
 def bo(questionnaire, path=""):
     instance = questionnaire.instance
     return f"/en/backoffice/{instance.process.organisation.slug}/processes/{instance.process.slug}/surveys/{instance.slug}/{path}"

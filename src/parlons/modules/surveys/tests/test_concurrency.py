@@ -69,3 +69,44 @@ def test_parallel_completions_of_one_draft_complete_it_once(make_questionnaire, 
     assert sum(isinstance(r, ValidationError) for r in results) == 5, results
     assert Response.objects.filter(questionnaire=questionnaire).count() == 1
     assert Response.objects.get().status == "complete"
+
+
+def test_parallel_submissions_are_all_counted_by_the_cached_results(
+    make_questionnaire, make_participant
+):
+    from parlons.core.tenancy import scopes_disabled
+    from parlons.modules.surveys.matrix_cache import MATRICES
+    from parlons.modules.surveys.models import Questionnaire, Response
+    from parlons.modules.surveys.selectors import load_response_data
+    from parlons.modules.surveys.services import do_submit_response
+    from parlons.modules.surveys.versions import results_version
+
+    questionnaire = make_questionnaire()
+    people = [make_participant() for _ in range(24)]
+    MATRICES.clear()
+    assert len(load_response_data(questionnaire=questionnaire)) == 0  # cached, empty
+
+    def fresh():
+        with scopes_disabled():
+            return Questionnaire.objects.select_related("instance__process__organisation").get(
+                pk=questionnaire.pk
+            )
+
+    def work(n):
+        # Three readers of the results among 24 respondents, all at once.
+        if n < 3:
+            with scopes_disabled():
+                return len(load_response_data(questionnaire=fresh()))
+        with scopes_disabled():
+            return do_submit_response(
+                questionnaire=fresh(), person=people[n - 3], answers={"mode": 2}, language="fr"
+            )
+
+    results = in_parallel(work, range(27), threads=9)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []  # no deadlock, no serialization failure
+    assert Response.objects.filter(questionnaire=questionnaire, status="complete").count() == 24
+    with scopes_disabled():
+        assert len(load_response_data(questionnaire=fresh())) == 24
+        assert 1 <= len(results_version(questionnaire_id=questionnaire.pk)) <= 9
+    MATRICES.clear()
