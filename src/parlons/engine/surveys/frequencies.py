@@ -271,8 +271,9 @@ def numeric_summary(*, values: ArrayLike, weights: ArrayLike | None = None) -> N
         weighted_std=float(np.sqrt(np.average((xa - weighted_mean) ** 2, weights=wa))),
         minimum=float(xa.min()),
         maximum=float(xa.max()),
-        median=float(np.median(xa)),
-        weighted_median=float(np.quantile(xa, 0.5, weights=wa, method="inverted_cdf")),
+        # + 0.0: which of two equal zeros a sort puts first must not show as "-0".
+        median=float(np.median(xa)) + 0.0,
+        weighted_median=float(np.quantile(xa, 0.5, weights=wa, method="inverted_cdf")) + 0.0,
     )
 
 
@@ -300,8 +301,8 @@ def _unweighted_summary(x: NDArray[np.float64]) -> NumericSummary:
         weighted_std=float(np.sqrt(squares / n)),
         minimum=float(xa.min()),
         maximum=float(xa.max()),
-        median=float(np.mean(middle)),
-        weighted_median=float(middle[0]),
+        median=float(np.mean(middle)) + 0.0,
+        weighted_median=float(middle[0]) + 0.0,
     )
 
 
