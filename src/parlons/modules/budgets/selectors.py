@@ -14,8 +14,15 @@ LISTED = (Status.SUBMITTED, Status.FEASIBLE, Status.INFEASIBLE, Status.MERGED)
 
 
 def access_budget(*, instance: ModuleInstance, slug: str) -> Budget:
-    """A budget of ``instance`` (already checked visible to the person), or 404."""
-    found = Budget.objects.filter(instance=instance, slug=slug).select_related("area").first()
+    """A budget of ``instance`` (already checked visible to the person), or 404.
+
+    ``instance`` was read in the organisation's scope: its budgets are the organisation's,
+    so the query does not join up to the organisation again."""
+    found = (
+        Budget._base_manager.filter(instance_id=instance.pk, slug=slug)
+        .select_related("area")
+        .first()
+    )
     if found is None:
         raise Http404("No such budget")
     found.instance = instance

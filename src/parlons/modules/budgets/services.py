@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
@@ -23,7 +24,6 @@ from parlons.contributions.services import (
     do_attach,
     do_set_location,
 )
-from parlons.contributions.services.supports import lock_person
 from parlons.contributions.text import clean_text
 from parlons.core.audit.services import log_action
 from parlons.core.participants.models import Verification, valid_verifications
@@ -235,8 +235,10 @@ def do_evaluate_project(
 
 
 def ballot_projects(budget: Budget) -> dict[int, Project]:
-    """The projects on the ballot of ``budget``, by id."""
-    return {p.pk: p for p in Project.objects.filter(budget=budget, status=Status.FEASIBLE)}
+    """The projects on the ballot of ``budget``, by id (``budget`` was read in scope, so
+    its projects are the organisation's: no need to join up to it again)."""
+    feasible = Project._base_manager.filter(budget_id=budget.pk, status=Status.FEASIBLE)
+    return {p.pk: p for p in feasible}
 
 
 def voter_lookup(*, budget: Budget, person: Any) -> str:
@@ -279,23 +281,32 @@ def eligibility(*, person: Any, budget: Budget) -> Decision:
 
 
 def _share_lock(budget: Budget) -> Budget:
-    """Re-read ``budget`` under a shared lock: voters do not wait for each other, but the
-    close (which locks the row for update) waits for the ballots being cast, and they
-    for it, so no ballot slips in after the count."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Budget._meta.db_table} WHERE id = %s FOR SHARE", [budget.pk]
-            )
-    fresh = Budget.objects.get(pk=budget.pk)
-    fresh.instance = budget.instance  # already read, with its process and organisation
+    """Lock ``budget``'s row for share and re-read whether it is closed, in one statement:
+    voters do not wait for each other, but the close (which locks the row for update)
+    waits for the ballots being cast, and they for it, so no ballot slips in after the
+    count.  Only ``closed_at`` and ``past`` are re-read: the ballot's limits and rule are
+    fixed from the start of the vote (:func:`check_save_budget`)."""
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    table = Budget._meta.db_table
+    found = list(
+        Budget._base_manager.raw(
+            f"SELECT id, closed_at, past FROM {table} WHERE id = %s{lock}", [budget.pk]
+        )
+    )
+    if not found:
+        raise _refuse(_("The vote on this budget is closed."))
+    fresh = copy.copy(budget)
+    fresh.closed_at, fresh.past = found[0].closed_at, found[0].past
     return fresh
 
 
 def check_cast_ballot(*, person: Any, budget: Budget, choices: list[Choice]) -> list[Choice]:
-    """May ``person`` cast (or change) this ballot now? Locks the person's row, so that
-    two submissions of one voter are counted one after the other."""
-    lock_person(person)
+    """May ``person`` cast (or change) this ballot now, within its limits? Call it in the
+    transaction that records the ballot: it holds the budget's row for share until then.
+
+    Two submissions of one voter at once need no lock of the person: the first ballot's
+    voter mark is unique per budget and person, so the second waits for the first to
+    commit, then becomes a change of it (:func:`do_cast_ballot`)."""
     budget = _share_lock(budget)
     decision = eligibility(person=person, budget=budget)
     if not decision:
@@ -306,23 +317,27 @@ def check_cast_ballot(*, person: Any, budget: Budget, choices: list[Choice]) -> 
 @transaction.atomic
 def do_cast_ballot(*, person: Any, budget: Budget, choices: list[Choice]) -> str | None:
     """Record ``person``'s ballot, or replace it until the close. Returns the receipt code
-    for a first ballot (shown once), None for a change (the receipt stays the same)."""
+    for a first ballot (shown once), None for a change (the receipt stays the same).
+
+    A first ballot is the common case: it is inserted straight away (voter mark and
+    ballot, apart); the mark's unique constraint tells a change, which then updates the
+    ballot found through the voter's keyed hash."""
     checked = check_cast_ballot(person=person, budget=budget, choices=choices)
     rows = [[choice.project, choice.points] for choice in checked]
     lookup = voter_lookup(budget=budget, person=person)
-    updated = Ballot.objects.filter(budget=budget, lookup=lookup).update(choices=rows)
-    if updated:
-        log_action(actor=person, code="budgets.ballot.changed", target=budget)
-        return None
     receipt = new_receipt()
     try:
         with transaction.atomic():
-            VoterMark.objects.create(budget=budget, participant=person)
-            Ballot.objects.create(
+            VoterMark(budget=budget, participant=person).save(force_insert=True)
+            Ballot(
                 budget=budget, lookup=lookup, choices=rows, receipt_hash=receipt_hash(receipt)
-            )
+            ).save(force_insert=True)
     except IntegrityError:
-        raise ValidationError(_("Your ballot is already recorded."), code="twice") from None
+        mine = Ballot._base_manager.filter(budget_id=budget.pk, lookup=lookup)
+        if not mine.update(choices=rows):  # a mark without a ballot: never edited here
+            raise ValidationError(_("Your ballot is already recorded."), code="twice") from None
+        log_action(actor=person, code="budgets.ballot.changed", target=budget)
+        return None
     log_action(actor=person, code="budgets.ballot.cast", target=budget)
     return receipt
 
