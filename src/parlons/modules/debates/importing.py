@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parlons.core.audit.services import log_action
-from parlons.formats import docx_text
 from parlons.core.processes.models import ModuleInstance
+from parlons.formats import docx_text
 from parlons.modules.debates.models import Article, Kind, Section
 from parlons.modules.debates.services.common import ensure_kind
 
@@ -152,6 +152,9 @@ def do_import_text(
             )
             position += 1
     log_action(
-        actor=actor, code="debates.text.imported", target=instance, data={"articles": len(created), "source": source}
+        actor=actor,
+        code="debates.text.imported",
+        target=instance,
+        data={"articles": len(created), "source": source},
     )
     return created

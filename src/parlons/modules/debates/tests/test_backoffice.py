@@ -147,11 +147,17 @@ def test_organisers_import_a_word_document(client, make_debate, make_member):
     [
         ("charte.docx", b"PK\x03\x04 damaged", "This file is not a Word document (.docx)"),
         ("charte.docx", b"just text", "This file is not a Word document (.docx)"),
-        ("charte.doc", b"\xd0\xcf\x11\xe0\x00\x00", "Choose a Markdown (.md, .txt) or Word (.docx)"),
+        (
+            "charte.doc",
+            b"\xd0\xcf\x11\xe0\x00\x00",
+            "Choose a Markdown (.md, .txt) or Word (.docx)",
+        ),
         ("vide.docx", None, "The document has no headings"),
     ],
 )
-def test_a_refused_word_document_saves_nothing(client, make_debate, make_member, name, data, message):
+def test_a_refused_word_document_saves_nothing(
+    client, make_debate, make_member, name, data, message
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from parlons.modules.debates.models import Article, Section
@@ -174,7 +180,18 @@ def test_a_markdown_file_is_still_imported(client, make_debate, make_member):
 
     debate = make_debate()
     client.force_login(make_member(debate.organisation, role="moderator"))
-    upload = SimpleUploadedFile("texte.md", "## Article 1\nUn **mot**.".encode())
+    upload = SimpleUploadedFile("texte.md", b"## Article 1\nUn **mot**.")
     response = client.post(address(debate), {"form": "text", "file": upload}, follow=True)
-    assert "The text was imported." in response.text, response.text[-3000:]
+    assert "The text was imported." in response.text
     assert Article.objects.get().body == "Un **mot**."
+
+
+def test_the_refusal_of_a_word_document_is_translated(client, make_debate, make_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    debate = make_debate()
+    client.force_login(make_member(debate.organisation, role="moderator"))
+    upload = SimpleUploadedFile("charte.docx", b"PK\x03\x04 damaged")
+    french = address(debate).replace("/en/", "/fr/", 1)
+    response = client.post(french, {"form": "text", "file": upload}, follow=True)
+    assert "Ce fichier n’est pas un document Word (.docx) ou il est endommagé." in response.text
