@@ -19,7 +19,7 @@ from parlons.core.permissions import Refused
 from parlons.core.permissions.access import organiser_required
 from parlons.core.processes.models import ModuleInstance
 from parlons.formats import polis
-from parlons.modules.debates.importing import do_import_text
+from parlons.modules.debates.importing import do_import_text, markdown_of_upload
 from parlons.modules.debates.models import Article, Kind, Question, Statement
 from parlons.modules.debates.polis_io import do_import_conversation
 from parlons.modules.debates.services.maps import do_refresh_map
@@ -48,6 +48,17 @@ def _do(request, action, success: str) -> None:
 
 
 MAX_ZIP = 200 * 1024 * 1024
+MAX_TEXT_FILE = 20 * 1024 * 1024
+
+
+def import_text(*, instance: ModuleInstance, actor, upload, text: str) -> None:
+    """The pasted Markdown, or an uploaded Markdown or Word (.docx) file, into articles."""
+    source = "markdown"
+    if upload is not None:
+        if upload.size > MAX_TEXT_FILE:
+            raise ValidationError(_("This file is too large."), code="too_large")
+        text, source = markdown_of_upload(name=upload.name, data=upload.read())
+    do_import_text(actor=actor, instance=instance, text=text, source=source)
 
 
 def import_polis_zip(*, instance: ModuleInstance, actor, upload) -> None:
@@ -80,11 +91,14 @@ def index(request, organisation_slug, process_slug, instance_slug):
     if request.method == "POST":
         form = request.POST.get("form")
         if form == "text" and kind == Kind.TEXT:
-            upload = request.FILES.get("file")
-            text = upload.read().decode("utf-8", "replace") if upload else request.POST.get("text")
             _do(
                 request,
-                lambda: do_import_text(actor=request.user, instance=instance, text=text),
+                lambda: import_text(
+                    instance=instance,
+                    actor=request.user,
+                    upload=request.FILES.get("file"),
+                    text=request.POST.get("text", ""),
+                ),
                 _("The text was imported."),
             )
         elif form == "question" and kind == Kind.QUESTION:

@@ -1,5 +1,6 @@
-"""Texts into sections and articles: from Markdown headings, and the services that write
-them.  (DOCX import needs python-docx, which this installation does not have.)"""
+"""Texts into sections and articles: from Markdown headings or a Word document (``.docx``,
+read into the same Markdown by ``parlons.formats.docx_text``), and the services that write
+them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from parlons.core.audit.services import log_action
 from parlons.core.processes.models import ModuleInstance
+from parlons.formats import docx_text
 from parlons.modules.debates.models import Article, Kind, Section
 from parlons.modules.debates.services.common import ensure_kind
 
@@ -80,9 +82,43 @@ def parse_markdown(text: str) -> list[ParsedSection]:
     return found
 
 
+def markdown_of_upload(*, name: str, data: bytes) -> tuple[str, str]:
+    """(Markdown text, source) of an uploaded file: a Word document (``.docx``, or any
+    file that starts like one) read into Markdown, otherwise the file as UTF-8 Markdown."""
+    lower = (name or "").lower()
+    if lower.endswith(".docx") or docx_text.looks_like_docx(data):
+        return markdown_of_docx(data), "docx"
+    if lower.endswith((".doc", ".odt", ".rtf", ".pdf")) or b"\x00" in data[:8192]:
+        raise ValidationError(
+            _("Choose a Markdown (.md, .txt) or Word (.docx) file."), code="file_type"
+        )
+    return data.decode("utf-8-sig", "replace"), "markdown"
+
+
+def markdown_of_docx(data: bytes) -> str:
+    """The Markdown of a Word document, or a ValidationError that says what is wrong."""
+    try:
+        return docx_text.markdown_of_docx(data)
+    except docx_text.DocxFormatError as error:
+        messages = {
+            "too_large": _("This file is too large."),
+            "no_headings": _(
+                "The document has no headings: give each article's title the style "
+                "“Heading 2” (and each section's title “Heading 1”)."
+            ),
+        }
+        message = messages.get(
+            error.code, _("This file is not a Word document (.docx) or it is damaged.")
+        )
+        raise ValidationError(message, code=error.code) from None
+
+
 @transaction.atomic
-def do_import_text(*, actor: Any, instance: ModuleInstance, text: str) -> list[Article]:
-    """Add the sections and articles of a Markdown text after the instance's articles."""
+def do_import_text(
+    *, actor: Any, instance: ModuleInstance, text: str, source: str = "markdown"
+) -> list[Article]:
+    """Add the sections and articles of a Markdown text after the instance's articles
+    (``source`` says where the text came from, for the audit trail)."""
     ensure_kind(instance, Kind.TEXT)
     if len(text or "") > MAX_TEXT:
         raise ValidationError(_("This text is too long to import."), code="too_long")
@@ -116,6 +152,9 @@ def do_import_text(*, actor: Any, instance: ModuleInstance, text: str) -> list[A
             )
             position += 1
     log_action(
-        actor=actor, code="debates.text.imported", target=instance, data={"articles": len(created)}
+        actor=actor,
+        code="debates.text.imported",
+        target=instance,
+        data={"articles": len(created), "source": source},
     )
     return created

@@ -78,3 +78,120 @@ def test_a_polis_zip_is_imported_from_the_back_office(client, make_debate, make_
     assert "The conversation was imported." in response.text
     assert Statement.objects.filter(instance=debate.instance).count() == 71
     assert MapState.objects.get(instance=debate.instance).result["groups"]
+
+
+def _docx(build) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _charter(document) -> None:
+    document.add_paragraph("Charte de la participation", style="Title")
+    document.add_heading("Titre Ier — Principes", level=1)
+    document.add_heading("Article 1", level=2)
+    paragraph = document.add_paragraph("Chaque habitant ")
+    paragraph.add_run("peut").bold = True
+    paragraph.add_run(" proposer un ")
+    paragraph.add_run("projet").italic = True
+    paragraph.add_run(".")
+    document.add_heading("Article 2", level=2)
+    document.add_paragraph("Les projets sont :")
+    document.add_paragraph("publiés", style="List Bullet")
+    document.add_paragraph("votés", style="List Bullet")
+    document.add_heading("Titre II — Suivi", level=1)
+    document.add_heading("Article 3", level=2)
+    document.add_paragraph("Le suivi est public.")
+
+
+def test_organisers_import_a_word_document(client, make_debate, make_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parlons.core.audit.models import AuditEntry
+    from parlons.lib.markdown import render
+    from parlons.modules.debates.models import Article, Section
+
+    debate = make_debate()
+    client.force_login(make_member(debate.organisation, role="moderator"))
+    page = client.get(address(debate)).text
+    assert ".docx" in page
+    upload = SimpleUploadedFile("charte.docx", _docx(_charter))
+    response = client.post(address(debate), {"form": "text", "file": upload}, follow=True)
+    assert "The text was imported." in response.text
+    assert list(Section.objects.order_by("position").values_list("title", flat=True)) == [
+        "Titre Ier — Principes",
+        "Titre II — Suivi",
+    ]
+    articles = list(Article.objects.order_by("position").select_related("section"))
+    assert [(a.section.title[:9], a.title, a.position) for a in articles] == [
+        ("Titre Ier", "Article 1", 0),
+        ("Titre Ier", "Article 2", 1),
+        ("Titre II ", "Article 3", 2),
+    ]
+    assert articles[0].body == "Chaque habitant **peut** proposer un *projet*."
+    assert "<strong>peut</strong>" in render(articles[0].body)
+    assert articles[1].body == "Les projets sont :\n\n- publiés\n- votés"
+    assert "<li>votés</li>" in render(articles[1].body)
+    entry = AuditEntry.objects.get(code="debates.text.imported")
+    assert entry.data == {"articles": 3, "source": "docx"}
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("charte.docx", b"PK\x03\x04 damaged", "This file is not a Word document (.docx)"),
+        ("charte.docx", b"just text", "This file is not a Word document (.docx)"),
+        (
+            "charte.doc",
+            b"\xd0\xcf\x11\xe0\x00\x00",
+            "Choose a Markdown (.md, .txt) or Word (.docx)",
+        ),
+        ("vide.docx", None, "The document has no headings"),
+    ],
+)
+def test_a_refused_word_document_saves_nothing(
+    client, make_debate, make_member, name, data, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parlons.modules.debates.models import Article, Section
+
+    if data is None:
+        data = _docx(lambda document: document.add_paragraph("Article 1 sans style de titre."))
+    debate = make_debate()
+    client.force_login(make_member(debate.organisation, role="moderator"))
+    upload = SimpleUploadedFile(name, data)
+    response = client.post(address(debate), {"form": "text", "file": upload}, follow=True)
+    assert message in response.text
+    assert "The text was imported." not in response.text
+    assert (Section.objects.count(), Article.objects.count()) == (0, 0)
+
+
+def test_a_markdown_file_is_still_imported(client, make_debate, make_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parlons.modules.debates.models import Article
+
+    debate = make_debate()
+    client.force_login(make_member(debate.organisation, role="moderator"))
+    upload = SimpleUploadedFile("texte.md", b"## Article 1\nUn **mot**.")
+    response = client.post(address(debate), {"form": "text", "file": upload}, follow=True)
+    assert "The text was imported." in response.text
+    assert Article.objects.get().body == "Un **mot**."
+
+
+def test_the_refusal_of_a_word_document_is_translated(client, make_debate, make_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    debate = make_debate()
+    client.force_login(make_member(debate.organisation, role="moderator"))
+    upload = SimpleUploadedFile("charte.docx", b"PK\x03\x04 damaged")
+    french = address(debate).replace("/en/", "/fr/", 1)
+    response = client.post(french, {"form": "text", "file": upload}, follow=True)
+    assert "Ce fichier n’est pas un document Word (.docx) ou il est endommagé." in response.text
