@@ -16,10 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -162,14 +162,49 @@ def _over(key: str, limit: int, window: int) -> bool:
         return limit < 1
 
 
+def _over_all(limits: list[tuple[str, int, int]]) -> list[bool]:
+    """:func:`_over` for several (key, limit, window) at once: one round trip to Redis.
+
+    The keys and values are those of Django's cache API (``add`` then ``incr``), so both
+    ways count in the same windows; other cache backends go through that API.
+    """
+    from django.core.cache.backends.redis import RedisCache
+
+    live = [(key, limit, window) for key, limit, window in limits if limit]
+    if not live:
+        return [False] * len(limits)
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return [_over(key, limit, window) for key, limit, window in limits]
+    now = int(timezone.now().timestamp())
+    names = [
+        backend.make_and_validate_key(f"petitions:rl:{key}:{now // window}")
+        for key, _limit, window in live
+    ]
+    pipe = backend._cache.get_client(names[0], write=True).pipeline(transaction=False)
+    for name, (_key, _limit, window) in zip(names, live, strict=True):
+        pipe.set(name, 0, ex=window + 5, nx=True)
+        pipe.incr(name)
+    counts = pipe.execute()[1::2]
+    over = iter(count > limit for count, (_k, limit, _w) in zip(counts, live, strict=True))
+    return [next(over) if limit else False for _key, limit, _window in limits]
+
+
 def check_rate(*, petition: Petition, ip: str | None) -> None:
-    """The per-connection and per-petition limits of the instance's settings."""
+    """The per-connection and per-petition limits of the instance's settings.
+
+    Both windows are counted in one round trip (a hit refused by the per-connection
+    limit still counts in the per-petition window).
+    """
     instance = petition.instance
-    per_ip = int(setting(instance, "signatures_per_ip_per_hour"))
-    if ip and _over(f"ip:{petition.pk}:{ip}", per_ip, 3600):
-        raise ValidationError(TOO_MANY_FROM_HERE, code="rate_ip")
+    per_ip = int(setting(instance, "signatures_per_ip_per_hour")) if ip else 0
     per_minute = int(setting(instance, "signatures_per_petition_per_minute"))
-    if _over(f"petition:{petition.pk}", per_minute, 60):
+    ip_over, petition_over = _over_all(
+        [(f"ip:{petition.pk}:{ip}", per_ip, 3600), (f"petition:{petition.pk}", per_minute, 60)]
+    )
+    if ip_over:
+        raise ValidationError(TOO_MANY_FROM_HERE, code="rate_ip")
+    if petition_over:
         raise ValidationError(TOO_MANY_NOW, code="rate_petition")
 
 
@@ -209,13 +244,38 @@ def do_sign_petition(*, petition: Petition, person: Any, signer: SignerInput) ->
         mail_due=Mail.NONE if own else Mail.CONFIRM,
         **cleaned,
     )
-    try:
-        with transaction.atomic():
-            signature.save(force_insert=True)
-    except IntegrityError:
+    signature.created_at = timezone.now()
+    signature.pk = append_signature(signature)
+    if signature.pk is None:
         _answer_repeat(petition=petition, email=cleaned["email"])
         return None
     return signature
+
+
+_insert_sql: dict[str, tuple[str, list]] = {}
+
+
+def append_signature(signature: Signature) -> int | None:
+    """One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or None
+    when this e-mail has already signed this petition (the unique constraint decides;
+    no exception, so no savepoint and nothing to roll back)."""
+    found = _insert_sql.get(connection.vendor)
+    if found is None:
+        fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+        table = connection.ops.quote_name(Signature._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        found = _insert_sql[connection.vendor] = (
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+            "ON CONFLICT (petition_id, email) DO NOTHING RETURNING id",
+            fields,
+        )
+    sql, fields = found
+    values = [f.get_db_prep_save(getattr(signature, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _answer_repeat(*, petition: Petition, email: str) -> None:
@@ -256,6 +316,14 @@ def do_confirm_signature(*, petition: Petition, token: str) -> Signature:
         )
     except (signing.BadSignature, ValueError):
         raise ValidationError(INVALID_LINK, code="link") from None
+    if petition_is_open(petition):
+        now = timezone.now()
+        # the common case in one statement; the reads below only say why it did nothing
+        done = Signature._base_manager.filter(
+            pk=pk, petition=petition, email__isnull=False, confirmed_at__isnull=True
+        ).update(confirmed_at=now)
+        if done:
+            return Signature(pk=pk, petition=petition, confirmed_at=now)
     signature = (
         Signature._base_manager.filter(pk=pk, petition=petition, email__isnull=False)
         .only("pk", "confirmed_at", "petition_id")
@@ -265,14 +333,7 @@ def do_confirm_signature(*, petition: Petition, token: str) -> Signature:
         raise ValidationError(INVALID_LINK, code="link")
     if signature.confirmed_at is not None:
         raise ValidationError(REUSED_LINK, code="reused")
-    if not petition_is_open(petition):
-        raise ValidationError(CLOSED, code="closed")
-    now = timezone.now()
-    done = Signature._base_manager.filter(pk=pk, confirmed_at__isnull=True).update(confirmed_at=now)
-    if not done:  # confirmed by a parallel request a moment ago
-        raise ValidationError(REUSED_LINK, code="reused")
-    signature.confirmed_at = now
-    return signature
+    raise ValidationError(CLOSED, code="closed")
 
 
 def do_unsubscribe(*, petition: Petition, token: str) -> None:
