@@ -16,6 +16,7 @@ guest decision and the thank-you page come from a few seconds of process memory.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -133,15 +134,26 @@ def _form(body: bytes) -> dict[str, str] | None:
     return fields
 
 
+class _Request:
+    """What the accounts' client-address rule reads of a request."""
+
+    def __init__(self, environ: dict) -> None:
+        self.META = environ
+
+    @cached_property
+    def headers(self) -> HttpHeaders:
+        return HttpHeaders(self.META)
+
+
 def _client_ip(environ: dict) -> str | None:
     """The accounts' rule for the client address, as the full path applies it."""
-    from allauth.core.internal.httpkit import get_client_ip
+    from allauth import app_settings
+    from allauth.core.internal.httpkit import clean_client_ip, get_client_ip
 
-    class Shim:
-        META = environ
-        headers = HttpHeaders(environ)
-
-    return get_client_ip(Shim())
+    if not app_settings.TRUSTED_CLIENT_IP_HEADER and not app_settings.TRUSTED_PROXY_COUNT:
+        ip = environ.get("REMOTE_ADDR")  # no proxy trusted: the peer's address
+        return clean_client_ip(ip) if ip else None
+    return get_client_ip(_Request(environ))
 
 
 def sign(environ: dict, match: re.Match) -> LeanResponse | None:
@@ -180,9 +192,11 @@ def sign(environ: dict, match: re.Match) -> LeanResponse | None:
         context = {"instance": petition.instance, "process": petition.instance.process}
         page = memo.guest_pages.get(
             (template, petition.pk, language, path),
-            lambda: render(
-                _request(environ, organisation), template, {**context, "petition": petition}
-            ).content,
+            lambda: (
+                render(
+                    _request(environ, organisation), template, {**context, "petition": petition}
+                ).content
+            ),
         )
     return _page(page, language)
 
@@ -207,7 +221,9 @@ def confirm(environ: dict, match: re.Match) -> LeanResponse | None:
         at = reverse("petitions:petition", kwargs=petition_kwargs(petition))
         page = memo.guest_pages.get(
             ("petitions/confirmed.html", petition.pk, language),
-            lambda: _render_at(_request(environ, organisation), at, {**context, "petition": petition}),
+            lambda: _render_at(
+                _request(environ, organisation), at, {**context, "petition": petition}
+            ),
         )
     return _page(page, language)
 

@@ -224,9 +224,7 @@ def _render_at(request, path: str, context: dict) -> bytes:
     return render(neutral, "petitions/confirmed.html", context).content
 
 
-def count_body(
-    *, person, process_slug: str, instance_slug: str, pk: int
-) -> tuple[bytes, str]:
+def count_body(*, person, process_slug: str, instance_slug: str, pk: int) -> tuple[bytes, str]:
     """The count JSON of the petition at this address and its ETag (a fresh read)."""
     found = selectors.access_petition(
         person=person, process_slug=process_slug, instance_slug=instance_slug, pk=pk, fresh=True
