@@ -15,7 +15,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.core import mail
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -90,10 +91,17 @@ def call(method: str, path: str, data: dict | None = None, **extra) -> Answer:
     def start_response(status, headers):
         seen["status"], seen["headers"] = status, headers
 
-    chunks = LeanFront(full)(environ(method, path, body, **extra), start_response)
-    content = b"".join(chunks)
-    if hasattr(chunks, "close"):
-        chunks.close()
+    # as Django's test client does: the test's connection (and transaction) stays open
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = LeanFront(full)(environ(method, path, body, **extra), start_response)
+        content = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return Answer(seen["status"], seen["headers"], content, lean=not called)
 
 
