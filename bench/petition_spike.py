@@ -10,7 +10,8 @@ What it does, in one run:
    petition (guests allowed; the per-IP limit switched off, as every client here shares
    127.0.0.1), under the **production settings** (``PARLONS_SETTINGS_PROFILE=production``,
    Redis cache, SMTP e-mail, static manifest);
-2. starts the app as ``./run`` does (``parlons serve``: granian, WSGI, 2 workers) and one
+2. starts the app as ``./run`` does (``parlons serve``: granian, WSGI, 2 workers of 32
+   threads: 64 PostgreSQL connections, within a default ``max_connections`` of 100) and one
    ``parlons worker`` (the task worker and the periodic scheduler), and an SMTP sink in
    this process that receives the real confirmation e-mails;
 3. fires ``--signatures`` sign requests (distinct e-mails, real form posts) from
@@ -83,7 +84,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--port", type=int, default=8203)
     parser.add_argument("--smtp-port", type=int, default=8204)
     parser.add_argument("--raw-rows", type=int, default=20_000)

@@ -12,3 +12,8 @@ class PetitionsConfig(AppConfig):
         from parlons.modules.petitions.module import declaration
 
         registry.register(declaration)
+
+        from parlons.config.lean import routes
+        from parlons.modules.petitions.lean import register
+
+        register(routes)

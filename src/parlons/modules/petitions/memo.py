@@ -49,6 +49,7 @@ def clear_all() -> None:
         memo.clear()
 
 
+guest_organisations = Memo(ttl=2.0)
 guest_petitions = Memo(ttl=2.0)
 guest_decisions = Memo(ttl=2.0)
 guest_pages = Memo(ttl=10.0)

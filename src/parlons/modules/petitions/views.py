@@ -224,28 +224,31 @@ def _render_at(request, path: str, context: dict) -> bytes:
     return render(neutral, "petitions/confirmed.html", context).content
 
 
+def count_body(*, person, process_slug: str, instance_slug: str, pk: int) -> tuple[bytes, str]:
+    """The count JSON of the petition at this address and its ETag (a fresh read)."""
+    found = selectors.access_petition(
+        person=person, process_slug=process_slug, instance_slug=instance_slug, pk=pk, fresh=True
+    )
+    body = json.dumps(
+        {
+            "petition": found.pk,
+            "count": found.signature_count,
+            "goal": found.goal,
+            "counted_at": found.counted_at.isoformat() if found.counted_at else None,
+            "open": petition_is_open(found),
+        }
+    ).encode()
+    return body, f'"{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
+
+
 def count(request, organisation_slug, process_slug, instance_slug, pk):
     """The count as JSON, nearly free for guests: the same bytes and ETag for all, kept
     a second in each process; a client that sends the ETag back gets 304 and no body."""
 
     def make() -> tuple[bytes, str]:
-        found = selectors.access_petition(
-            person=request.user,
-            process_slug=process_slug,
-            instance_slug=instance_slug,
-            pk=pk,
-            fresh=True,
+        return count_body(
+            person=request.user, process_slug=process_slug, instance_slug=instance_slug, pk=pk
         )
-        body = json.dumps(
-            {
-                "petition": found.pk,
-                "count": found.signature_count,
-                "goal": found.goal,
-                "counted_at": found.counted_at.isoformat() if found.counted_at else None,
-                "open": petition_is_open(found),
-            }
-        ).encode()
-        return body, f'"{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
 
     guest = not request.COOKIES or not request.user.is_authenticated
     body, etag = memo.counts.get(request.path, make) if guest else make()

@@ -4,8 +4,9 @@ Not collected by default (no ``test_`` prefix); run it by name, it prints figure
 
     pytest -q -p no:xdist -s src/parlons/modules/petitions/tests/cpu_profile.py
 
-It measures ``time.process_time()`` around N requests through Django's test client (the
-full middleware stack, the WSGI handler), as a guest without cookies.  It asserts
+It measures ``time.process_time()`` around N requests as a guest without cookies: through
+Django's test client (the full middleware stack, the WSGI handler), then through the WSGI
+front of the application (``parlons.config.lean``: the lean routes of the hot URLs).  It asserts
 nothing about time (the machine is shared); it only checks the answers are right.
 """
 
@@ -80,3 +81,29 @@ def test_cpu_per_request(make_petition):
 
     _per_request("confirm GET", [get(link) for link in links])
     _per_request("count GET", [get(count) for _ in range(N * 10)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cpu_per_request_lean(make_petition):
+    from parlons.modules.petitions import memo
+    from parlons.modules.petitions.models import Signature
+    from parlons.modules.petitions.signing import confirmation_token
+    from parlons.modules.petitions.tests.test_lean import call
+
+    petition = make_petition(settings={"signatures_per_ip_per_hour": 0})
+    memo.clear_all()
+    sign, count = urls(petition, "sign"), urls(petition, "count")
+    assert call("POST", sign, sign_data(-1)).lean  # warm up
+
+    def request(method, path, data=None):
+        def one():
+            answer = call(method, path, data)
+            assert answer.lean and answer.status_code == 200, answer.status_code
+
+        return one
+
+    _per_request("lean sign POST", [request("POST", sign, sign_data(n)) for n in range(N)])
+    signatures = list(Signature._base_manager.filter(petition=petition).order_by("pk"))
+    links = [urls(petition, "confirm", token=confirmation_token(s)) for s in signatures[1:]]
+    _per_request("lean confirm GET", [request("GET", link) for link in links])
+    _per_request("lean count GET", [request("GET", count) for _ in range(N * 10)])
