@@ -209,12 +209,19 @@ def regenerate(
         target.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def compare(files: list[Path], rules: list[str], timeout: float, clock: str = "cpu") -> int:
+def compare(
+    files: list[Path],
+    rules: list[str],
+    timeout: float,
+    clock: str = "cpu",
+    variants: tuple[str, ...] = ("plain", "multi"),
+) -> int:
     """Print per-file, per-rule times and ratios; returns 1 if any outcome differs.
 
     Outcomes are checked against every pabutools run that finished; where none did, against
     ``bench/expected/pb_outcomes.json`` when it has the case (``rec`` in the last column).
-    A ratio shown as ``>N`` is a lower bound (pabutools ran out of time).
+    A ratio shown as ``>N`` is a lower bound (pabutools ran out of time). ``variants``
+    picks the pabutools profiles run (``plain``, ``multi``); a skipped one shows ``skipped``.
     """
     failures = 0
     recorded = json.loads(EXPECTED.read_text()) if EXPECTED.exists() else {}
@@ -222,8 +229,13 @@ def compare(files: list[Path], rules: list[str], timeout: float, clock: str = "c
     print(f"{'file':44} {'rule':16} {'ours s':>8} {'pabu s':>8} {'multi s':>8} {'ratio':>8} same")
     for path in files:
         ours = run_ours(path, rules, clock)
-        plain = run_pabutools(path, rules, multiprofile=False, timeout=timeout, clock=clock)
-        multi = run_pabutools(path, rules, multiprofile=True, timeout=timeout, clock=clock)
+        skipped = dict.fromkeys(["parse", *rules], SKIPPED)
+        plain, multi = (
+            run_pabutools(path, rules, multiprofile=flag, timeout=timeout, clock=clock)
+            if name in variants
+            else skipped
+            for name, flag in (("plain", False), ("multi", True))
+        )
         parse_times = [r[1] for r in (plain.get("parse"), multi.get("parse")) if r and r[1]]
         parse_ratio = min(parse_times) / ours["parse"][1] if parse_times else None
         if parse_ratio is not None:
@@ -272,7 +284,16 @@ def compare(files: list[Path], rules: list[str], timeout: float, clock: str = "c
     return 1 if failures else 0
 
 
+class _Skipped(tuple):
+    """A pabutools variant that was not run (``--pabutools``)."""
+
+
+SKIPPED = _Skipped((None, None))
+
+
 def _fmt(result) -> str:
+    if isinstance(result, _Skipped):
+        return f"{'skipped':>8}"
     seconds = None if result is None else result[1]
     return f"{seconds:8.3f}" if seconds is not None else f"{'timeout':>8}"
 
@@ -296,6 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--clock", choices=sorted(CLOCKS), default="cpu", help="CPU time (default) or wall clock"
     )
+    parser.add_argument(
+        "--pabutools",
+        choices=("both", "plain", "multi"),
+        default="both",
+        help="pabutools profiles to run: plain, as_multiprofile() (its fastest), or both",
+    )
     args = parser.parse_args(argv)
     if args.files == "all" or (args.regenerate and args.files == "largest"):
         files = data_files()
@@ -309,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         regenerate(files, rules, args.timeout or 600, args.expected, args.clock)
         return 0
     print(f"times: {args.clock} seconds; pabutools limited to {args.timeout or 300:g} s per call")
-    return compare(files, rules, args.timeout or 300, args.clock)
+    variants = ("plain", "multi") if args.pabutools == "both" else (args.pabutools,)
+    return compare(files, rules, args.timeout or 300, args.clock, variants)
 
 
 if __name__ == "__main__":
