@@ -12,6 +12,7 @@ with the same ballot the same way), which is what makes the rules fast on city-s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -49,18 +50,32 @@ class BudgetProblem:
     def approval_like(self) -> bool:
         return self.vote_type in ("approval", "choose-1")
 
+    def scaled_utilities(self) -> tuple[list[int], int]:
+        """``(table, scale)``: every utility times ``scale`` (the least common multiple of
+        their denominators) as an exact integer, so rules can sum them in integers."""
+        scale = 1
+        for u in self.utilities:
+            scale = math.lcm(scale, u.denominator)
+        return [int(u * scale) for u in self.utilities], scale
+
     def total_utility(self) -> list[Fraction]:
         """Exact total satisfaction of each project, Σ over voters of their utility."""
-        n_codes = len(self.utilities)
-        weights = np.repeat(self.mult, np.diff(self.indptr)).astype(np.float64)
-        key = self.indices.astype(np.int64) * n_codes + self.codes
-        counts = np.bincount(key, weights=weights, minlength=self.num_projects * n_codes)
-        counts = counts.reshape(self.num_projects, n_codes)
-        totals = []
-        for p in range(self.num_projects):
-            nz = np.flatnonzero(counts[p])
-            totals.append(sum((int(counts[p, k]) * self.utilities[k] for k in nz), Fraction(0)))
-        return totals
+        totals, scale = self.total_utility_scaled()
+        return [Fraction(t, scale) for t in totals]
+
+    def total_utility_scaled(self) -> tuple[list[int], int]:
+        """``(totals, scale)``: :meth:`total_utility` times ``scale``, as exact integers."""
+        table, scale = self.scaled_utilities()
+        weights = np.repeat(self.mult, np.diff(self.indptr))
+        if max(table, default=0) * max(self.num_voters, 1) < 2**62:  # exact in int64
+            values = np.array(table, dtype=np.int64)[self.codes] * weights
+            sums = np.zeros(self.num_projects, dtype=np.int64)
+            np.add.at(sums, self.indices, values)
+            return sums.tolist(), scale
+        totals = [0] * self.num_projects
+        for p, c, w in zip(self.indices.tolist(), self.codes.tolist(), weights.tolist(), strict=True):
+            totals[p] += table[c] * w
+        return totals, scale
 
     def supporters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each project, ``(groups, codes)`` of the groups with positive utility."""
