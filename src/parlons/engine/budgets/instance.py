@@ -13,7 +13,7 @@ with the same ballot the same way), which is what makes the rules fast on city-s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -41,6 +41,9 @@ class BudgetProblem:
     utilities: list[Fraction]
     utilities_f: np.ndarray
     vote_counts: np.ndarray
+    utilities_int: list[int] = field(default_factory=list)  # utilities times ``scale``
+    scale: int = 1  # least common multiple of the utilities' denominators
+    costs_int: list[int] | None = None  # the costs as ``int`` when all are whole
 
     @property
     def num_projects(self) -> int:
@@ -53,10 +56,7 @@ class BudgetProblem:
     def scaled_utilities(self) -> tuple[list[int], int]:
         """``(table, scale)``: every utility times ``scale`` (the least common multiple of
         their denominators) as an exact integer, so rules can sum them in integers."""
-        scale = 1
-        for u in self.utilities:
-            scale = math.lcm(scale, u.denominator)
-        return [int(u * scale) for u in self.utilities], scale
+        return self.utilities_int, self.scale
 
     def total_utility(self) -> list[Fraction]:
         """Exact total satisfaction of each project, Σ over voters of their utility."""
@@ -67,13 +67,20 @@ class BudgetProblem:
         """``(totals, scale)``: :meth:`total_utility` times ``scale``, as exact integers."""
         table, scale = self.scaled_utilities()
         weights = np.repeat(self.mult, np.diff(self.indptr))
-        if max(table, default=0) * max(self.num_voters, 1) < 2**62:  # exact in int64
+        bound = max(table, default=0) * max(self.num_voters, 1)
+        if bound < 2**53:  # every partial sum is an integer a float64 holds exactly
+            values = np.array(table, dtype=np.float64)[self.codes] * weights
+            sums = np.bincount(self.indices, weights=values, minlength=self.num_projects)
+            return [int(t) for t in sums.tolist()], scale
+        if bound < 2**62:  # exact in int64
             values = np.array(table, dtype=np.int64)[self.codes] * weights
             sums = np.zeros(self.num_projects, dtype=np.int64)
             np.add.at(sums, self.indices, values)
             return sums.tolist(), scale
         totals = [0] * self.num_projects
-        for p, c, w in zip(self.indices.tolist(), self.codes.tolist(), weights.tolist(), strict=True):
+        for p, c, w in zip(
+            self.indices.tolist(), self.codes.tolist(), weights.tolist(), strict=True
+        ):
             totals[p] += table[c] * w
         return totals, scale
 
@@ -111,9 +118,11 @@ def build_problem(
     mult, g_indptr, g_indices, g_codes = _group_ballots(
         voter[keep], indices[keep], codes[keep], len(indptr) - 1, len(utilities)
     )
+    costs = [Fraction(c) for c in costs]
+    scale = math.lcm(1, *(u.denominator for u in utilities))
     return BudgetProblem(
         ids=list(ids),
-        costs=[Fraction(c) for c in costs],
+        costs=costs,
         budget=Fraction(budget),
         vote_type=vote_type,
         num_voters=len(indptr) - 1,
@@ -124,6 +133,9 @@ def build_problem(
         utilities=utilities,
         utilities_f=np.array([float(u) for u in utilities], dtype=np.float64),
         vote_counts=vote_counts,
+        utilities_int=[int(u * scale) for u in utilities],
+        scale=scale,
+        costs_int=[int(c) for c in costs] if all(c.denominator == 1 for c in costs) else None,
     )
 
 

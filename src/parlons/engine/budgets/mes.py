@@ -60,11 +60,38 @@ class _Support:
 
     groups: np.ndarray
     mult: np.ndarray
+    mult_f: np.ndarray
     u_int: np.ndarray
     u_f: np.ndarray
+
+
+@dataclass
+class _Supporters:
+    """Supporters of every project, in project order (CSR by project)."""
+
+    start: list[int]
+    groups: np.ndarray
+    mult: np.ndarray
+    u_int: np.ndarray
+    u_f: np.ndarray
+    g_list: list  # the same as Python lists, for the plain-Python path
     m_list: list
     u_list: list
-    g_list: list
+    _cache: dict = field(default_factory=dict)
+
+    def __getitem__(self, p: int) -> _Support:
+        found = self._cache.get(p)
+        if found is None:
+            cut = slice(self.start[p], self.start[p + 1])
+            mult = self.mult[cut]
+            found = self._cache[p] = _Support(
+                groups=self.groups[cut],
+                mult=mult,
+                mult_f=mult.astype(np.float64),
+                u_int=self.u_int[cut],
+                u_f=self.u_f[cut],
+            )
+        return found
 
 
 @dataclass
@@ -73,11 +100,14 @@ class MesContext:
 
     problem: BudgetProblem
     ranks: Sequence[int]
-    supporters: list[_Support]
+    supporters: _Supporters
     totals: list[int]  # scaled: Σ m·u_int over supporters
     candidates: list[int]
     free: list[int]
     costs_q: list = field(default_factory=list)
+    costs_f: list = field(default_factory=list)
+    voters_f: np.ndarray | None = None  # supporters of each candidate (voters), as floats
+    cost_f: np.ndarray | None = None  # cost of each candidate, as floats
     scale: int = 1
     dtype: type = np.int64
 
@@ -125,31 +155,41 @@ def mes_context(
     # integer sums Σ m·u over any set of voters stay below 2**62 in int64, else Python ints
     safe = max(u_int, default=0) * max(problem.num_voters, 1) < 2**62
     dtype = np.int64 if safe else object
-    table = np.array(u_int, dtype=dtype)
-    table_f = np.array([float(u) for u in u_int], dtype=np.float64)
-    supporters, totals = [], []
-    for groups, codes in problem.supporters():
-        mult = problem.mult[groups].astype(dtype)
-        u = table[codes]
-        supporters.append(
-            _Support(
-                groups=groups,
-                mult=mult,
-                u_int=u,
-                u_f=table_f[codes],
-                m_list=mult.tolist(),
-                u_list=table_f[codes].tolist(),
-                g_list=groups.tolist(),
-            )
-        )
-        totals.append(int((mult * u).sum()) if len(groups) else 0)
+    group = np.repeat(np.arange(len(problem.mult)), np.diff(problem.indptr))
+    order = np.argsort(problem.indices, kind="stable")
+    start = np.searchsorted(problem.indices[order], np.arange(problem.num_projects + 1))
+    groups, codes = group[order], problem.codes[order]
+    mult = problem.mult[groups].astype(dtype)
+    u = np.array(u_int, dtype=dtype)[codes]
+    u_f = np.array([float(x) for x in u_int], dtype=np.float64)[codes]
+    supporters = _Supporters(
+        start=start.tolist(),
+        groups=groups,
+        mult=mult,
+        u_int=u,
+        u_f=u_f,
+        g_list=groups.tolist(),
+        m_list=mult.tolist(),
+        u_list=u_f.tolist(),
+    )
+    if safe and max(u_int, default=0) * max(problem.num_voters, 1) < 2**53:
+        sums = np.bincount(problem.indices[order], weights=mult * u_f, minlength=len(start) - 1)
+        totals = [int(t) for t in sums.tolist()]
+    else:
+        totals = [0] * problem.num_projects
+        for p, m, x in zip(problem.indices[order].tolist(), mult.tolist(), u.tolist(), strict=True):
+            totals[p] += int(m) * int(x)
+    ints = problem.costs_int
     skip = set(excluded)
     candidates, free = [], []
     for p in range(problem.num_projects):
         if p in skip or totals[p] <= 0:
             continue
-        (candidates if problem.costs[p] > 0 else free).append(p)
+        (candidates if problem.costs[p].numerator > 0 else free).append(p)
     free.sort(key=lambda p: ranks[p])
+    voters = np.bincount(
+        problem.indices[order], weights=problem.mult[groups], minlength=problem.num_projects
+    )
     return MesContext(
         problem=problem,
         ranks=ranks,
@@ -157,7 +197,14 @@ def mes_context(
         totals=totals,
         candidates=candidates,
         free=free,
-        costs_q=[Q(c) for c in problem.costs],
+        costs_q=[Q(c) for c in ints]
+        if ints is not None
+        else [Q(c.numerator, c.denominator) for c in problem.costs],
+        costs_f=[float(c) for c in ints]
+        if ints is not None
+        else [c.numerator / c.denominator for c in problem.costs],
+        voters_f=voters[candidates],
+        cost_f=np.array([float(problem.costs[p]) for p in candidates], dtype=np.float64),
         scale=scale,
         dtype=dtype,
     )
@@ -181,8 +228,13 @@ def equal_shares(
         alive=np.ones(n_groups, dtype=bool),
         paid=np.zeros((n_groups, 0), dtype=context.dtype),
     )
-    costs = problem.costs
-    heap = [(float(costs[p]) / context.totals[p], p) for p in context.candidates]
+    costs = context.costs_f
+    # budgets only shrink: a project its supporters cannot pay for at the start is out
+    # (the same float test as the lazy evaluation would make, done once for all)
+    candidates = np.array(context.candidates, dtype=np.int64)
+    out = context.voters_f * float(share_q) < context.cost_f * (1 - 1e-9)
+    state.removed.update(candidates[out].tolist())
+    heap = [(costs[p] / context.totals[p], p) for p in candidates[~out].tolist()]
     heapq.heapify(heap)
     winners = list(context.free)
     evaluated = [-1] * problem.num_projects  # round in which the heap value was computed
@@ -250,11 +302,13 @@ def _next_project(context, state, heap, evaluated):
 
 def _rho_float(context, state, p) -> tuple[float | None, bool]:
     """Float ρ of project ``p``; ``None`` if surely unaffordable; flag False if unsure."""
-    cost = float(context.problem.costs[p])
-    sup = context.supporters[p]
-    if len(sup.g_list) < SMALL:
-        return _rho_float_small(cost, sup, state.budget_f)
-    m = sup.mult.astype(np.float64) if sup.mult.dtype == object else sup.mult
+    cost = context.costs_f[p]
+    every = context.supporters
+    begin, end = every.start[p], every.start[p + 1]
+    if end - begin < SMALL:
+        return _rho_float_small(cost, every, begin, end, state.budget_f)
+    sup = every[p]
+    m = sup.mult_f
     b = state.budget_f[sup.groups]
     mb = m * b
     avail = mb.sum()
@@ -278,12 +332,14 @@ def _rho_float(context, state, p) -> tuple[float | None, bool]:
     return float(rho[k]), bool(sure)
 
 
-def _rho_float_small(cost, sup, budget_f) -> tuple[float | None, bool]:
+def _rho_float_small(cost, every, begin, end, budget_f) -> tuple[float | None, bool]:
     """:func:`_rho_float` in plain Python for a handful of supporter groups."""
     entries = []
     avail = 0.0
     weight = 0.0
-    for g, m, u in zip(sup.g_list, sup.m_list, sup.u_list, strict=True):
+    g_list, m_list, u_list = every.g_list, every.m_list, every.u_list
+    for j in range(begin, end):
+        g, m, u = g_list[j], m_list[j], u_list[j]
         b = float(budget_f[g])
         if b > 0:
             entries.append((b / u, m * b, m * u))
