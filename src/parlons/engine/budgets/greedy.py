@@ -36,7 +36,8 @@ def _fast_order(problem: BudgetProblem, ranks: Sequence[int], scaled: list[int])
 
     Totals and costs are integers below 2**53, so each float density is the correctly
     rounded quotient, and rounding is monotone: two projects can be out of exact order
-    only when their floats are equal. Runs of equal floats are re-sorted exactly.
+    only when their floats are equal. Runs of equal floats are re-sorted exactly, unless
+    they are exact ties (then the rank order of the float sort stands).
     """
     costs = problem.costs_int
     n = problem.num_projects
@@ -57,10 +58,9 @@ def _fast_order(problem: BudgetProblem, ranks: Sequence[int], scaled: list[int])
             end < n and tier[order[end]] == 1 == tier[head] and density[order[end]] == density[head]
         ):
             end += 1
-        if end - start > 1:
-            order[start:end] = sorted(
-                order[start:end], key=lambda p: (Fraction(-scaled[p], costs[p]), ranks[p])
-            )
+        run = order[start:end]
+        if end - start > 1 and any(scaled[p] * costs[head] != scaled[head] * costs[p] for p in run):
+            order[start:end] = sorted(run, key=lambda p: (Fraction(-scaled[p], costs[p]), ranks[p]))
         start = end
     return order
 

@@ -44,6 +44,10 @@ class BudgetProblem:
     utilities_int: list[int] = field(default_factory=list)  # utilities times ``scale``
     scale: int = 1  # least common multiple of the utilities' denominators
     costs_int: list[int] | None = None  # the costs as ``int`` when all are whole
+    # the same entries sorted by project: project p has by_project[start[p]:start[p+1]]
+    project_start: np.ndarray | None = None
+    project_groups: np.ndarray | None = None
+    project_codes: np.ndarray | None = None
 
     @property
     def num_projects(self) -> int:
@@ -86,14 +90,11 @@ class BudgetProblem:
 
     def supporters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each project, ``(groups, codes)`` of the groups with positive utility."""
-        group = np.repeat(np.arange(len(self.mult)), np.diff(self.indptr))
-        order = np.argsort(self.indices, kind="stable")
-        bounds = np.searchsorted(self.indices[order], np.arange(self.num_projects + 1))
-        out = []
-        for p in range(self.num_projects):
-            sel = order[bounds[p] : bounds[p + 1]]
-            out.append((group[sel], self.codes[sel]))
-        return out
+        start, groups, codes = self.project_start.tolist(), self.project_groups, self.project_codes
+        return [
+            (groups[start[p] : start[p + 1]], codes[start[p] : start[p + 1]])
+            for p in range(self.num_projects)
+        ]
 
 
 def build_problem(
@@ -120,6 +121,9 @@ def build_problem(
     )
     costs = [Fraction(c) for c in costs]
     scale = math.lcm(1, *(u.denominator for u in utilities))
+    group = np.repeat(np.arange(len(mult)), np.diff(g_indptr))
+    order = np.argsort(g_indices, kind="stable")
+    start = np.searchsorted(g_indices[order], np.arange(len(ids) + 1))
     return BudgetProblem(
         ids=list(ids),
         costs=costs,
@@ -136,6 +140,9 @@ def build_problem(
         utilities_int=[int(u * scale) for u in utilities],
         scale=scale,
         costs_int=[int(c) for c in costs] if all(c.denominator == 1 for c in costs) else None,
+        project_start=start,
+        project_groups=group[order],
+        project_codes=g_codes[order],
     )
 
 

@@ -155,10 +155,8 @@ def mes_context(
     # integer sums Σ m·u over any set of voters stay below 2**62 in int64, else Python ints
     safe = max(u_int, default=0) * max(problem.num_voters, 1) < 2**62
     dtype = np.int64 if safe else object
-    group = np.repeat(np.arange(len(problem.mult)), np.diff(problem.indptr))
-    order = np.argsort(problem.indices, kind="stable")
-    start = np.searchsorted(problem.indices[order], np.arange(problem.num_projects + 1))
-    groups, codes = group[order], problem.codes[order]
+    start, groups, codes = problem.project_start, problem.project_groups, problem.project_codes
+    project = np.repeat(np.arange(problem.num_projects), np.diff(start))
     mult = problem.mult[groups].astype(dtype)
     u = np.array(u_int, dtype=dtype)[codes]
     u_f = np.array([float(x) for x in u_int], dtype=np.float64)[codes]
@@ -173,23 +171,26 @@ def mes_context(
         u_list=u_f.tolist(),
     )
     if safe and max(u_int, default=0) * max(problem.num_voters, 1) < 2**53:
-        sums = np.bincount(problem.indices[order], weights=mult * u_f, minlength=len(start) - 1)
+        sums = np.bincount(project, weights=mult * u_f, minlength=problem.num_projects)
         totals = [int(t) for t in sums.tolist()]
     else:
         totals = [0] * problem.num_projects
-        for p, m, x in zip(problem.indices[order].tolist(), mult.tolist(), u.tolist(), strict=True):
+        for p, m, x in zip(project.tolist(), mult.tolist(), u.tolist(), strict=True):
             totals[p] += int(m) * int(x)
     ints = problem.costs_int
+    costs_f = (
+        [float(c) for c in ints]
+        if ints is not None
+        else [c.numerator / c.denominator for c in problem.costs]
+    )
     skip = set(excluded)
     candidates, free = [], []
     for p in range(problem.num_projects):
-        if p in skip or totals[p] <= 0:
+        if totals[p] <= 0 or p in skip:
             continue
-        (candidates if problem.costs[p].numerator > 0 else free).append(p)
+        (candidates if costs_f[p] > 0 else free).append(p)
     free.sort(key=lambda p: ranks[p])
-    voters = np.bincount(
-        problem.indices[order], weights=problem.mult[groups], minlength=problem.num_projects
-    )
+    voters = np.bincount(project, weights=problem.mult[groups], minlength=problem.num_projects)
     return MesContext(
         problem=problem,
         ranks=ranks,
@@ -200,11 +201,9 @@ def mes_context(
         costs_q=[Q(c) for c in ints]
         if ints is not None
         else [Q(c.numerator, c.denominator) for c in problem.costs],
-        costs_f=[float(c) for c in ints]
-        if ints is not None
-        else [c.numerator / c.denominator for c in problem.costs],
+        costs_f=costs_f,
         voters_f=voters[candidates],
-        cost_f=np.array([float(problem.costs[p]) for p in candidates], dtype=np.float64),
+        cost_f=np.array([costs_f[p] for p in candidates], dtype=np.float64),
         scale=scale,
         dtype=dtype,
     )
