@@ -74,10 +74,20 @@ class _Supporters:
     mult: np.ndarray
     u_int: np.ndarray
     u_f: np.ndarray
-    g_list: list  # the same as Python lists, for the plain-Python path
-    m_list: list
-    u_list: list
     _cache: dict = field(default_factory=dict)
+    _lists: dict = field(default_factory=dict)
+
+    def lists(self, p: int) -> tuple[list, list, list]:
+        """Groups, sizes and float utilities of ``p``'s supporters as Python lists."""
+        found = self._lists.get(p)
+        if found is None:
+            cut = slice(self.start[p], self.start[p + 1])
+            found = self._lists[p] = (
+                self.groups[cut].tolist(),
+                self.mult[cut].tolist(),
+                self.u_f[cut].tolist(),
+            )
+        return found
 
     def __getitem__(self, p: int) -> _Support:
         found = self._cache.get(p)
@@ -166,9 +176,6 @@ def mes_context(
         mult=mult,
         u_int=u,
         u_f=u_f,
-        g_list=groups.tolist(),
-        m_list=mult.tolist(),
-        u_list=u_f.tolist(),
     )
     if safe and max(u_int, default=0) * max(problem.num_voters, 1) < 2**53:
         sums = np.bincount(project, weights=mult * u_f, minlength=problem.num_projects)
@@ -305,7 +312,7 @@ def _rho_float(context, state, p) -> tuple[float | None, bool]:
     every = context.supporters
     begin, end = every.start[p], every.start[p + 1]
     if end - begin < SMALL:
-        return _rho_float_small(cost, every, begin, end, state.budget_f)
+        return _rho_float_small(cost, every.lists(p), state.budget_f)
     sup = every[p]
     m = sup.mult_f
     b = state.budget_f[sup.groups]
@@ -331,14 +338,12 @@ def _rho_float(context, state, p) -> tuple[float | None, bool]:
     return float(rho[k]), bool(sure)
 
 
-def _rho_float_small(cost, every, begin, end, budget_f) -> tuple[float | None, bool]:
+def _rho_float_small(cost, lists, budget_f) -> tuple[float | None, bool]:
     """:func:`_rho_float` in plain Python for a handful of supporter groups."""
     entries = []
     avail = 0.0
     weight = 0.0
-    g_list, m_list, u_list = every.g_list, every.m_list, every.u_list
-    for j in range(begin, end):
-        g, m, u = g_list[j], m_list[j], u_list[j]
+    for g, m, u in zip(*lists, strict=True):
         b = float(budget_f[g])
         if b > 0:
             entries.append((b / u, m * b, m * u))
@@ -375,9 +380,14 @@ def _rho_exact(context, state, p, hint):
     cost = context.costs_q[p]
     keep, groups = _alive_support(state, sup)
     mult, u_int = sup.mult[keep], sup.u_int[keep]
-    if len(groups) == 0 or state.exact_sum(groups, mult) < cost:
+    if len(groups) == 0:
         return None
     b_f, u_f = state.budget_f[groups], sup.u_f[keep]
+    avail = float(sup.mult_f[keep] @ b_f)  # each budget within FLOAT_ERROR·share of exact
+    error = 4 * FLOAT_ERROR * state.share_f * context.problem.num_voters
+    near = avail <= context.costs_f[p] * (1 + 1e-9) + error  # not surely affordable
+    if near and state.exact_sum(groups, mult) < cost:
+        return None
     slack = 4 * FLOAT_ERROR * state.share_f
     if hint is not None and hint > 0 and np.isfinite(hint):
         gap = b_f - hint * u_f
