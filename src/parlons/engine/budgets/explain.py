@@ -17,13 +17,31 @@ import numpy as np
 
 @dataclass
 class GreedyStep:
-    """One project examined by greedy: ``selected`` or skipped for lack of budget."""
+    """One project examined by greedy: ``selected`` or skipped for lack of budget.
+
+    Amounts are exact: ``Fraction``, or ``int`` when every cost and the budget are whole.
+    """
 
     project: str
-    score: Fraction | None  # satisfaction per unit of cost; None means infinite
-    cost: Fraction
+    cost: Fraction | int
     selected: bool
-    budget_left: Fraction  # after the step when selected, at the time when skipped
+    budget_left: Fraction | int  # after the step when selected, at the time when skipped
+    scaled_total: int  # the project's total satisfaction times ``scale``
+    scale: int = 1
+
+    @property
+    def total(self) -> Fraction:
+        """The project's total satisfaction."""
+        return Fraction(self.scaled_total, self.scale)
+
+    @property
+    def score(self) -> Fraction | None:
+        """Satisfaction per unit of cost; None means infinite (free, with support)."""
+        if self.cost == 0 and self.scaled_total > 0:
+            return None
+        if self.scaled_total <= 0 or self.cost == 0:
+            return Fraction(0)
+        return self.total / self.cost
 
 
 @dataclass

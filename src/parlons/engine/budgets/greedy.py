@@ -31,39 +31,92 @@ def greedy_order(
     return sorted(range(problem.num_projects), key=key)
 
 
+def _fast_order(problem: BudgetProblem, ranks: Sequence[int], scaled: list[int]) -> list[int]:
+    """:func:`greedy_order` from integer totals (scaled), sorting on float densities.
+
+    Totals and costs are integers below 2**53, so each float density is the correctly
+    rounded quotient, and rounding is monotone: two projects can be out of exact order
+    only when their floats are equal. Runs of equal floats are re-sorted exactly, unless
+    they are exact ties (then the rank order of the float sort stands).
+    """
+    costs = problem.costs_int
+    n = problem.num_projects
+    tier, density = [0] * n, [0.0] * n
+    for p in range(n):
+        if scaled[p] <= 0:
+            tier[p] = 2
+        elif costs[p] == 0:
+            tier[p] = 0
+        else:
+            tier[p], density[p] = 1, -scaled[p] / costs[p]
+    order = sorted(range(n), key=lambda p: (tier[p], density[p], ranks[p]))
+    start = 0
+    while start < n:
+        end = start + 1
+        head = order[start]
+        while (
+            end < n and tier[order[end]] == 1 == tier[head] and density[order[end]] == density[head]
+        ):
+            end += 1
+        run = order[start:end]
+        if end - start > 1 and any(scaled[p] * costs[head] != scaled[head] * costs[p] for p in run):
+            order[start:end] = sorted(run, key=lambda p: (Fraction(-scaled[p], costs[p]), ranks[p]))
+        start = end
+    return order
+
+
+def _integral(problem: BudgetProblem, scaled: list[int]) -> bool:
+    """Costs and budget are integers and the scaled totals fit a float exactly."""
+    limit = 2**53
+    return (
+        problem.costs_int is not None
+        and problem.budget.denominator == 1
+        and max(problem.costs_int, default=0) < limit
+        and max(scaled, default=0) < limit
+    )
+
+
 def greedy(
     *,
     problem: BudgetProblem,
     ranks: Sequence[int],
     selected: Sequence[int] = (),
     explanation: Explanation | None = None,
-    totals: Sequence[Fraction] | None = None,
 ) -> list[int]:
     """Complete ``selected`` greedily; returns the winners in selection order."""
-    totals = problem.total_utility() if totals is None else totals
+    scaled, scale = problem.total_utility_scaled()
+    if _integral(problem, scaled):
+        order = _fast_order(problem, ranks, scaled)
+        costs = problem.costs_int
+        left = int(problem.budget)
+    else:
+        totals = [Fraction(t, scale) for t in scaled]
+        order = greedy_order(problem=problem, ranks=ranks, totals=totals)
+        costs = problem.costs
+        left = problem.budget
     winners = list(selected)
     chosen = set(winners)
-    left = problem.budget - sum((problem.costs[p] for p in winners), Fraction(0))
-    for p in greedy_order(problem=problem, ranks=ranks, totals=totals):
+    left -= sum((costs[p] for p in winners), 0)
+    for p in order:
         if p in chosen:
             continue
-        cost = problem.costs[p]
+        cost = costs[p]
         fits = cost <= left
         if fits:
             winners.append(p)
             chosen.add(p)
             left -= cost
         if explanation is not None:
-            score = None if cost == 0 and totals[p] > 0 else _density(totals[p], cost)
             explanation.greedy.append(
                 GreedyStep(
-                    project=problem.ids[p], score=score, cost=cost, selected=fits, budget_left=left
+                    project=problem.ids[p],
+                    cost=cost,
+                    selected=fits,
+                    budget_left=left,
+                    scaled_total=scaled[p],
+                    scale=scale,
                 )
             )
             if fits:
                 explanation.phases.setdefault(problem.ids[p], "greedy")
     return winners
-
-
-def _density(total: Fraction, cost: Fraction) -> Fraction:
-    return Fraction(0) if total <= 0 or cost == 0 else total / cost

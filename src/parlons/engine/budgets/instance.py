@@ -12,7 +12,8 @@ with the same ballot the same way), which is what makes the rules fast on city-s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -40,6 +41,13 @@ class BudgetProblem:
     utilities: list[Fraction]
     utilities_f: np.ndarray
     vote_counts: np.ndarray
+    utilities_int: list[int] = field(default_factory=list)  # utilities times ``scale``
+    scale: int = 1  # least common multiple of the utilities' denominators
+    costs_int: list[int] | None = None  # the costs as ``int`` when all are whole
+    # the same entries sorted by project: project p has by_project[start[p]:start[p+1]]
+    project_start: np.ndarray | None = None
+    project_groups: np.ndarray | None = None
+    project_codes: np.ndarray | None = None
 
     @property
     def num_projects(self) -> int:
@@ -49,29 +57,44 @@ class BudgetProblem:
     def approval_like(self) -> bool:
         return self.vote_type in ("approval", "choose-1")
 
+    def scaled_utilities(self) -> tuple[list[int], int]:
+        """``(table, scale)``: every utility times ``scale`` (the least common multiple of
+        their denominators) as an exact integer, so rules can sum them in integers."""
+        return self.utilities_int, self.scale
+
     def total_utility(self) -> list[Fraction]:
         """Exact total satisfaction of each project, Σ over voters of their utility."""
-        n_codes = len(self.utilities)
-        weights = np.repeat(self.mult, np.diff(self.indptr)).astype(np.float64)
-        key = self.indices.astype(np.int64) * n_codes + self.codes
-        counts = np.bincount(key, weights=weights, minlength=self.num_projects * n_codes)
-        counts = counts.reshape(self.num_projects, n_codes)
-        totals = []
-        for p in range(self.num_projects):
-            nz = np.flatnonzero(counts[p])
-            totals.append(sum((int(counts[p, k]) * self.utilities[k] for k in nz), Fraction(0)))
-        return totals
+        totals, scale = self.total_utility_scaled()
+        return [Fraction(t, scale) for t in totals]
+
+    def total_utility_scaled(self) -> tuple[list[int], int]:
+        """``(totals, scale)``: :meth:`total_utility` times ``scale``, as exact integers."""
+        table, scale = self.scaled_utilities()
+        weights = np.repeat(self.mult, np.diff(self.indptr))
+        bound = max(table, default=0) * max(self.num_voters, 1)
+        if bound < 2**53:  # every partial sum is an integer a float64 holds exactly
+            values = np.array(table, dtype=np.float64)[self.codes] * weights
+            sums = np.bincount(self.indices, weights=values, minlength=self.num_projects)
+            return [int(t) for t in sums.tolist()], scale
+        if bound < 2**62:  # exact in int64
+            values = np.array(table, dtype=np.int64)[self.codes] * weights
+            sums = np.zeros(self.num_projects, dtype=np.int64)
+            np.add.at(sums, self.indices, values)
+            return sums.tolist(), scale
+        totals = [0] * self.num_projects
+        for p, c, w in zip(
+            self.indices.tolist(), self.codes.tolist(), weights.tolist(), strict=True
+        ):
+            totals[p] += table[c] * w
+        return totals, scale
 
     def supporters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each project, ``(groups, codes)`` of the groups with positive utility."""
-        group = np.repeat(np.arange(len(self.mult)), np.diff(self.indptr))
-        order = np.argsort(self.indices, kind="stable")
-        bounds = np.searchsorted(self.indices[order], np.arange(self.num_projects + 1))
-        out = []
-        for p in range(self.num_projects):
-            sel = order[bounds[p] : bounds[p + 1]]
-            out.append((group[sel], self.codes[sel]))
-        return out
+        start, groups, codes = self.project_start.tolist(), self.project_groups, self.project_codes
+        return [
+            (groups[start[p] : start[p + 1]], codes[start[p] : start[p + 1]])
+            for p in range(self.num_projects)
+        ]
 
 
 def build_problem(
@@ -96,9 +119,14 @@ def build_problem(
     mult, g_indptr, g_indices, g_codes = _group_ballots(
         voter[keep], indices[keep], codes[keep], len(indptr) - 1, len(utilities)
     )
+    costs = [Fraction(c) for c in costs]
+    scale = math.lcm(1, *(u.denominator for u in utilities))
+    group = np.repeat(np.arange(len(mult)), np.diff(g_indptr))
+    order = np.argsort(g_indices, kind="stable")
+    start = np.searchsorted(g_indices[order], np.arange(len(ids) + 1))
     return BudgetProblem(
         ids=list(ids),
-        costs=[Fraction(c) for c in costs],
+        costs=costs,
         budget=Fraction(budget),
         vote_type=vote_type,
         num_voters=len(indptr) - 1,
@@ -109,6 +137,12 @@ def build_problem(
         utilities=utilities,
         utilities_f=np.array([float(u) for u in utilities], dtype=np.float64),
         vote_counts=vote_counts,
+        utilities_int=[int(u * scale) for u in utilities],
+        scale=scale,
+        costs_int=[int(c) for c in costs] if all(c.denominator == 1 for c in costs) else None,
+        project_start=start,
+        project_groups=group[order],
+        project_codes=g_codes[order],
     )
 
 

@@ -7,22 +7,29 @@ pays ``min(budget_i, ρ·u_i)``. Ties in ρ are exact and broken by the tie-brea
 
 Speed without losing exactness:
 
-* voters with identical ballots are grouped (``BudgetProblem``);
-* a voter's budget is always either 0 or ``share − Σ ρ_p·u_p`` over the projects it paid
-  for, so voters are kept in *budget classes* whose exact value (a ``Fraction``) is
-  computed once per class, with a float copy for the fast path;
-* ρ of a project is found in float64 from its supporters' budgets sorted by
-  budget/utility with running sums, and only ever re-evaluated lazily (ρ can only rise
-  between rounds, so a stale value is a lower bound);
+* voters with identical ballots are grouped (``BudgetProblem``) and utilities are scaled
+  to integers (``BudgetProblem.scaled_utilities``);
+* a group's budget is never stored exactly: it is ``share − Σ_j ρ_j·U[g, j]`` over the
+  rounds ``j`` it paid in (``U`` holds integer utilities), or 0 once exhausted. Any exact
+  sum of budgets over a set of groups is then ``M·share − Σ_j ρ_j·c_j`` with integer
+  ``c_j`` from one matrix product, a few exact operations per round rather than one per
+  group; a float copy of every budget serves the fast path;
+* ρ of a project is found in float64 (budget/utility sorted, running sums) and only ever
+  re-evaluated lazily from a heap (ρ can only rise between rounds, so a stale value is a
+  lower bound);
 * the minimum is then confirmed exactly: every project whose float ρ is within a relative
-  1e-7 of the best (or whose float value is ill-conditioned) is recomputed with fractions
-  over budget classes, and ties are decided on the exact values;
+  1e-7 of the best (or whose float value is ill-conditioned) gets its exact ρ, and ties
+  are decided on exact values. The exact ρ splits supporters with a float margin into
+  those surely capped at their budget, those surely paying ρ·u, and the few in between,
+  which are sorted on exact budgets; the split is then verified against the exact ρ with
+  rigorous error bounds, falling back to exact budgets for every supporter if it fails;
 * exact arithmetic uses gmpy2's ``mpq`` when installed (several times faster than
   ``fractions.Fraction``, the same values); results are handed back as ``Fraction``.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -38,6 +45,8 @@ from parlons.engine.budgets.explain import Explanation, MesRound
 from parlons.engine.budgets.instance import BudgetProblem
 
 TOL = 1e-7
+SMALL = 24  # supporters evaluated in plain Python below this many groups (numpy overhead)
+FLOAT_ERROR = 1e-12  # bound on a float budget's error, relative to the share
 
 
 def as_fraction(x) -> Fraction:
@@ -46,16 +55,53 @@ def as_fraction(x) -> Fraction:
 
 
 @dataclass
-class _State:
-    """Budget classes: class 0 is the empty purse; ``klass[g]`` is group ``g``'s class."""
+class _Support:
+    """Supporters of one project: groups, their sizes and (scaled, integer) utilities."""
 
-    klass: np.ndarray
-    exact: list
-    approx: np.ndarray
-    removed: set[int] = field(default_factory=set)
+    groups: np.ndarray
+    mult: np.ndarray
+    mult_f: np.ndarray
+    u_int: np.ndarray
+    u_f: np.ndarray
 
-    def group_budgets(self) -> np.ndarray:
-        return self.approx[self.klass]
+
+@dataclass
+class _Supporters:
+    """Supporters of every project, in project order (CSR by project)."""
+
+    start: list[int]
+    groups: np.ndarray
+    mult: np.ndarray
+    u_int: np.ndarray
+    u_f: np.ndarray
+    _cache: dict = field(default_factory=dict)
+    _lists: dict = field(default_factory=dict)
+
+    def lists(self, p: int) -> tuple[list, list, list]:
+        """Groups, sizes and float utilities of ``p``'s supporters as Python lists."""
+        found = self._lists.get(p)
+        if found is None:
+            cut = slice(self.start[p], self.start[p + 1])
+            found = self._lists[p] = (
+                self.groups[cut].tolist(),
+                self.mult[cut].tolist(),
+                self.u_f[cut].tolist(),
+            )
+        return found
+
+    def __getitem__(self, p: int) -> _Support:
+        found = self._cache.get(p)
+        if found is None:
+            cut = slice(self.start[p], self.start[p + 1])
+            mult = self.mult[cut]
+            found = self._cache[p] = _Support(
+                groups=self.groups[cut],
+                mult=mult,
+                mult_f=mult.astype(np.float64),
+                u_int=self.u_int[cut],
+                u_f=self.u_f[cut],
+            )
+        return found
 
 
 @dataclass
@@ -64,12 +110,47 @@ class MesContext:
 
     problem: BudgetProblem
     ranks: Sequence[int]
-    supporters: list[tuple[np.ndarray, np.ndarray]]
-    totals: list[Fraction]
+    supporters: _Supporters
+    totals: list[int]  # scaled: Σ m·u_int over supporters
     candidates: list[int]
     free: list[int]
     costs_q: list = field(default_factory=list)
-    utilities_q: list = field(default_factory=list)
+    costs_f: list = field(default_factory=list)
+    voters_f: np.ndarray | None = None  # supporters of each candidate (voters), as floats
+    cost_f: np.ndarray | None = None  # cost of each candidate, as floats
+    scale: int = 1
+    dtype: type = np.int64
+
+
+@dataclass
+class _State:
+    """Budgets of the groups: ``share − U[g, :R] @ rhos`` while ``alive[g]``, else 0."""
+
+    share: object
+    share_f: float
+    budget_f: np.ndarray
+    alive: np.ndarray
+    paid: np.ndarray  # U, (groups, capacity) integer utilities paid per round
+    rhos: list = field(default_factory=list)
+    removed: set[int] = field(default_factory=set)
+
+    def exact_sum(self, groups: np.ndarray, mult: np.ndarray):
+        """Exact Σ mult·budget over ``groups`` (all alive)."""
+        total = Q(int(mult.sum())) * self.share
+        if self.rhos:
+            coef = mult @ self.paid[groups, : len(self.rhos)]
+            for rho, c in zip(self.rhos, coef.tolist(), strict=True):
+                if c:
+                    total -= rho * int(c)
+        return total
+
+    def exact_budget(self, g: int):
+        """Exact budget of alive group ``g``."""
+        value = self.share
+        for rho, c in zip(self.rhos, self.paid[g, : len(self.rhos)].tolist(), strict=True):
+            if c:
+                value -= rho * int(c)
+        return value
 
 
 def mes_context(
@@ -80,23 +161,58 @@ def mes_context(
     Free projects with support are bought up front (``free``, in tie-break order), as
     pabutools adds them to the initial allocation.
     """
-    totals = problem.total_utility()
+    u_int, scale = problem.scaled_utilities()
+    # integer sums Σ m·u over any set of voters stay below 2**62 in int64, else Python ints
+    safe = max(u_int, default=0) * max(problem.num_voters, 1) < 2**62
+    dtype = np.int64 if safe else object
+    start, groups, codes = problem.project_start, problem.project_groups, problem.project_codes
+    project = np.repeat(np.arange(problem.num_projects), np.diff(start))
+    mult = problem.mult[groups].astype(dtype)
+    u = np.array(u_int, dtype=dtype)[codes]
+    u_f = np.array([float(x) for x in u_int], dtype=np.float64)[codes]
+    supporters = _Supporters(
+        start=start.tolist(),
+        groups=groups,
+        mult=mult,
+        u_int=u,
+        u_f=u_f,
+    )
+    if safe and max(u_int, default=0) * max(problem.num_voters, 1) < 2**53:
+        sums = np.bincount(project, weights=mult * u_f, minlength=problem.num_projects)
+        totals = [int(t) for t in sums.tolist()]
+    else:
+        totals = [0] * problem.num_projects
+        for p, m, x in zip(project.tolist(), mult.tolist(), u.tolist(), strict=True):
+            totals[p] += int(m) * int(x)
+    ints = problem.costs_int
+    costs_f = (
+        [float(c) for c in ints]
+        if ints is not None
+        else [c.numerator / c.denominator for c in problem.costs]
+    )
     skip = set(excluded)
     candidates, free = [], []
     for p in range(problem.num_projects):
-        if p in skip or totals[p] <= 0:
+        if totals[p] <= 0 or p in skip:
             continue
-        (candidates if problem.costs[p] > 0 else free).append(p)
+        (candidates if costs_f[p] > 0 else free).append(p)
     free.sort(key=lambda p: ranks[p])
+    voters = np.bincount(project, weights=problem.mult[groups], minlength=problem.num_projects)
     return MesContext(
         problem=problem,
         ranks=ranks,
-        supporters=problem.supporters(),
+        supporters=supporters,
         totals=totals,
         candidates=candidates,
         free=free,
-        costs_q=[Q(c) for c in problem.costs],
-        utilities_q=[Q(u) for u in problem.utilities],
+        costs_q=[Q(c) for c in ints]
+        if ints is not None
+        else [Q(c.numerator, c.denominator) for c in problem.costs],
+        costs_f=costs_f,
+        voters_f=voters[candidates],
+        cost_f=np.array([costs_f[p] for p in candidates], dtype=np.float64),
+        scale=scale,
+        dtype=dtype,
     )
 
 
@@ -110,23 +226,33 @@ def equal_shares(
     """One run of MES with ``share`` per voter; winners in order (free projects first)."""
     problem = context.problem
     n_groups = len(problem.mult)
+    share_q = Q(share)
     state = _State(
-        klass=np.ones(n_groups, dtype=np.int64),
-        exact=[Q(0), Q(share)],
-        approx=np.array([0.0, float(share)]),
+        share=share_q,
+        share_f=float(share_q),
+        budget_f=np.full(n_groups, float(share_q)),
+        alive=np.ones(n_groups, dtype=bool),
+        paid=np.zeros((n_groups, 0), dtype=context.dtype),
     )
-    stale = {p: float(problem.costs[p] / context.totals[p]) for p in context.candidates}
+    costs = context.costs_f
+    # budgets only shrink: a project its supporters cannot pay for at the start is out
+    # (the same float test as the lazy evaluation would make, done once for all)
+    candidates = np.array(context.candidates, dtype=np.int64)
+    out = context.voters_f * float(share_q) < context.cost_f * (1 - 1e-9)
+    state.removed.update(candidates[out].tolist())
+    heap = [(costs[p] / context.totals[p], p) for p in candidates[~out].tolist()]
+    heapq.heapify(heap)
     winners = list(context.free)
-    while stale:
-        best = _next_project(context, state, stale)
+    evaluated = [-1] * problem.num_projects  # round in which the heap value was computed
+    while heap:
+        best = _next_project(context, state, heap, evaluated)
         if best is None:
             break
-        p, rho = best
-        del stale[p]
+        p, rho, capped = best
         winners.append(p)
-        record = _pay(context, state, p, rho)
+        record = _pay(context, state, p, rho, capped)
         if explanation is not None:
-            record.remaining = state.group_budgets().copy() if keep_budgets else None
+            record.remaining = state.budget_f.copy() if keep_budgets else None
             explanation.mes.append(record)
     if explanation is not None:
         explanation.share = Fraction(share)
@@ -138,54 +264,65 @@ def equal_shares(
     return winners
 
 
-def _next_project(context, state, stale) -> tuple[int, Fraction] | None:
+def _next_project(context, state, heap, evaluated):
     """The project with the lowest exact ρ (ties by rank), or None when none is affordable.
 
-    ``stale`` holds lower bounds of ρ; a project is evaluated in float only while it
-    could still beat the best exact value, and made exact only when within ``TOL`` of it.
+    The heap holds lower bounds of ρ; a project is evaluated in float only while it could
+    still beat the best exact value, and made exact only when within ``TOL`` of it.
+    Returns ``(project, ρ, capped)`` with ``capped`` the supporters paying all they have.
     """
-    fresh: dict[int, float] = {}
-    exact: dict = {}
-    while True:
-        best = min(exact.values(), default=None)
-        limit = np.inf if best is None else float(best) * (1 + TOL)
-        todo = [p for p in stale if p not in exact and stale[p] <= limit]
-        if not todo:
+    now = len(state.rhos)
+    exact: dict[int, tuple] = {}
+    best = None
+    while heap:
+        bound, p = heap[0]
+        if best is not None and bound > float(best) * (1 + TOL):
             break
-        p = min(todo, key=stale.__getitem__)
-        if p in fresh:
-            value = _rho_exact(context, state, p)
+        heapq.heappop(heap)
+        if evaluated[p] == now:
+            value = _rho_exact(context, state, p, bound)
         else:
             rho, sure = _rho_float(context, state, p)
-            value = rho if rho is None or sure else _rho_exact(context, state, p)
+            value = rho if rho is None or sure else _rho_exact(context, state, p, rho)
         if value is None:
-            del stale[p]
             state.removed.add(p)
             continue
-        if not isinstance(value, float):
-            exact[p] = value
-        fresh[p] = stale[p] = float(value)
+        if isinstance(value, float):
+            evaluated[p] = now
+            heapq.heappush(heap, (value, p))
+            continue
+        exact[p] = value
+        if best is None or value[0] < best:
+            best = value[0]
     if not exact:
         return None
-    low = min(exact.values())
-    tied = [p for p, v in exact.items() if v == low]
-    return min(tied, key=lambda p: context.ranks[p]), low
+    tied = [p for p, v in exact.items() if v[0] == best]
+    winner = min(tied, key=lambda p: context.ranks[p])
+    for p, (rho, _) in exact.items():
+        if p != winner:
+            evaluated[p] = now
+            heapq.heappush(heap, (float(rho), p))
+    rho, capped = exact[winner]
+    return winner, rho, capped
 
 
 def _rho_float(context, state, p) -> tuple[float | None, bool]:
     """Float ρ of project ``p``; ``None`` if surely unaffordable; flag False if unsure."""
-    problem = context.problem
-    groups, codes = context.supporters[p]
-    cost = float(problem.costs[p])
-    m = problem.mult[groups]
-    b = state.approx[state.klass[groups]]
-    u = problem.utilities_f[codes]
+    cost = context.costs_f[p]
+    every = context.supporters
+    begin, end = every.start[p], every.start[p + 1]
+    if end - begin < SMALL:
+        return _rho_float_small(cost, every.lists(p), state.budget_f)
+    sup = every[p]
+    m = sup.mult_f
+    b = state.budget_f[sup.groups]
     mb = m * b
     avail = mb.sum()
     if avail < cost * (1 - 1e-9):
         return None, True
     if avail <= cost * (1 + 1e-9):
         return 0.0, False
+    u = sup.u_f
     ratio = b / u
     order = np.argsort(ratio, kind="stable")
     mb, mu, ratio = mb[order], (m * u)[order], ratio[order]
@@ -201,66 +338,142 @@ def _rho_float(context, state, p) -> tuple[float | None, bool]:
     return float(rho[k]), bool(sure)
 
 
-def _classes_of(context, state, p):
-    """Supporters of ``p`` aggregated by (budget class, utility code)."""
-    problem = context.problem
-    groups, codes = context.supporters[p]
-    n_codes = len(problem.utilities)
-    key = state.klass[groups] * n_codes + codes
-    uniq, inverse = np.unique(key, return_inverse=True)
-    weight = np.bincount(inverse, weights=problem.mult[groups].astype(np.float64))
-    return uniq // n_codes, uniq % n_codes, weight.astype(np.int64), inverse, groups
+def _rho_float_small(cost, lists, budget_f) -> tuple[float | None, bool]:
+    """:func:`_rho_float` in plain Python for a handful of supporter groups."""
+    entries = []
+    avail = 0.0
+    weight = 0.0
+    for g, m, u in zip(*lists, strict=True):
+        b = float(budget_f[g])
+        if b > 0:
+            entries.append((b / u, m * b, m * u))
+            avail += m * b
+            weight += m * u
+    if avail < cost * (1 - 1e-9):
+        return None, True
+    if avail <= cost * (1 + 1e-9):
+        return 0.0, False
+    entries.sort(key=lambda e: e[0])
+    paid = 0.0
+    for ratio, mb, mu in entries:
+        rho = (cost - paid) / weight
+        if rho <= ratio:
+            return rho, (cost - paid) > 1e-6 * cost
+        paid += mb
+        weight -= mu
+    return entries[-1][0], False
 
 
-def _rho_exact(context, state, p):
-    """Exact ρ (``mpq``) as pabutools computes it, over budget classes; None if
-    unaffordable."""
-    klass, code, weight, _, _ = _classes_of(context, state, p)
-    utilities = context.utilities_q
-    entries = [
-        (state.exact[k], utilities[c], w)
-        for k, c, w in zip(klass.tolist(), code.tolist(), weight.tolist(), strict=True)
-    ]
+def _alive_support(state, sup):
+    """Alive supporters of a project: positions into its arrays, and the groups."""
+    keep = np.flatnonzero(state.alive[sup.groups])
+    return keep, sup.groups[keep]
+
+
+def _rho_exact(context, state, p, hint):
+    """Exact ρ (``mpq``) of ``p`` and the supporters it caps, or None if unaffordable.
+
+    ``hint`` is a float estimate of ρ; supporters far from the cap on either side are
+    classified in float and the split checked once ρ is known (see the module text).
+    """
+    sup = context.supporters[p]
     cost = context.costs_q[p]
-    if sum((b * w for b, _, w in entries), Q(0)) < cost:
+    keep, groups = _alive_support(state, sup)
+    mult, u_int = sup.mult[keep], sup.u_int[keep]
+    if len(groups) == 0:
         return None
-    entries.sort(key=lambda e: e[0] / e[1])
-    paid = Q(0)
-    weight_left = sum((u * w for _, u, w in entries), Q(0))
-    for b, u, w in entries:
-        rho = (cost - paid) / weight_left
-        if rho * u <= b:
-            return rho
-        paid += b * w
-        weight_left -= u * w
-    raise AssertionError("affordable project without a price")
+    b_f, u_f = state.budget_f[groups], sup.u_f[keep]
+    avail = float(sup.mult_f[keep] @ b_f)  # each budget within FLOAT_ERROR·share of exact
+    error = 4 * FLOAT_ERROR * state.share_f * context.problem.num_voters
+    near = avail <= context.costs_f[p] * (1 + 1e-9) + error  # not surely affordable
+    if near and state.exact_sum(groups, mult) < cost:
+        return None
+    slack = 4 * FLOAT_ERROR * state.share_f
+    if hint is not None and hint > 0 and np.isfinite(hint):
+        gap = b_f - hint * u_f
+        margin = 1e-6 * hint * u_f + slack
+        low = gap < -margin
+        high = gap > margin
+        found = _solve(state, cost, mult, u_int, groups, low, high)
+        if found is not None and _verified(state, found[0], b_f, u_f, low, high, slack):
+            return found[0], keep[found[1]]
+    none = np.zeros(len(groups), dtype=bool)
+    found = _solve(state, cost, mult, u_int, groups, none, none)
+    if found is None:
+        raise AssertionError("affordable project without a price")
+    return found[0], keep[found[1]]
 
 
-def _pay(context, state, p, rho) -> MesRound:
-    """Charge the supporters of ``p`` at price ``rho``; new budget classes as needed."""
+def _solve(state, cost, mult, u_int, groups, low, high):
+    """ρ assuming ``low`` groups are capped and ``high`` pay ρ·u; the rest sorted exactly.
+
+    Returns ``(ρ, capped positions)`` or None when the assumption admits no price.
+    """
+    middle = np.flatnonzero(~(low | high))
+    paid = state.exact_sum(groups[low], mult[low]) if low.any() else Q(0)
+    weight = int((mult[~low] * u_int[~low]).sum())
+    entries = []
+    for j in middle.tolist():
+        b = state.exact_budget(int(groups[j]))
+        u = int(u_int[j])
+        entries.append((b / u, b, u, int(mult[j]), j))
+    entries.sort(key=lambda e: e[0])
+    capped = np.flatnonzero(low).tolist()
+    rho = None
+    for ratio, b, u, m, j in entries:
+        rho = (cost - paid) / weight
+        if rho <= ratio:
+            break
+        paid += b * m
+        weight -= u * m
+        capped.append(j)
+        rho = None
+    if rho is None:
+        if weight <= 0:
+            return None
+        rho = (cost - paid) / weight
+    for ratio, _, _, _, j in entries:  # a budget equal to the price is exhausted too
+        if ratio == rho:
+            capped.append(j)
+    return rho, np.array(sorted(capped), dtype=np.int64)
+
+
+def _verified(state, rho, b_f, u_f, low, high, slack) -> bool:
+    """Capped groups surely have budget < ρ·u, paying ones surely > ρ·u (error bounds)."""
+    r = float(rho)
+    price = r * u_f
+    if low.any() and not np.all(b_f[low] + slack < price[low] * (1 - 1e-14)):
+        return False
+    return not high.any() or bool(np.all(b_f[high] - slack > price[high] * (1 + 1e-14)))
+
+
+def _pay(context, state, p, rho, capped) -> MesRound:
+    """Charge the supporters of ``p`` at price ``rho``: capped ones pay all they have."""
     problem = context.problem
-    klass, code, weight, inverse, groups = _classes_of(context, state, p)
-    new_class = np.zeros(len(klass), dtype=np.int64)
-    paid, exhausted = Q(0), 0
-    utilities = context.utilities_q
-    for j, (k, c, w) in enumerate(zip(klass.tolist(), code.tolist(), weight.tolist(), strict=True)):
-        b, due = state.exact[k], rho * utilities[c]
-        if b <= due:
-            paid += b * w
-            exhausted += w
-            continue
-        paid += due * w
-        state.exact.append(b - due)
-        new_class[j] = len(state.exact) - 1
-    fresh = [float(x) for x in state.exact[len(state.approx) :]]
-    state.approx = np.concatenate((state.approx, np.array(fresh, dtype=np.float64)))
-    state.klass[groups] = new_class[inverse]
+    sup = context.supporters[p]
+    keep, groups = _alive_support(state, sup)
+    before = int(sup.mult.sum()) - int(sup.mult[keep].sum())  # already had nothing
+    pays = np.ones(len(keep), dtype=bool)
+    pos = np.searchsorted(keep, capped)
+    pays[pos] = False
+    round_ = len(state.rhos)
+    if state.paid.shape[1] <= round_:
+        wider = np.zeros((state.paid.shape[0], max(4, 2 * state.paid.shape[1])), context.dtype)
+        wider[:, :round_] = state.paid[:, :round_]
+        state.paid = wider
+    state.rhos.append(rho)
+    payers = groups[pays]
+    state.paid[payers, round_] = sup.u_int[keep[pays]]
+    state.budget_f[payers] -= float(rho) * sup.u_f[keep[pays]]
+    dead = groups[~pays]
+    state.budget_f[dead] = 0.0
+    state.alive[dead] = False
     return MesRound(
         project=problem.ids[p],
-        rho=as_fraction(rho),
-        paid=as_fraction(paid),
-        supporters=int(weight.sum()),
-        exhausted=exhausted,
+        rho=as_fraction(rho) * context.scale,
+        paid=Fraction(problem.costs[p]),
+        supporters=int(sup.mult.sum()),
+        exhausted=before + int(sup.mult[keep[~pays]].sum()),
     )
 
 

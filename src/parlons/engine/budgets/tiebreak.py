@@ -21,7 +21,7 @@ def tie_break_ranks(
     """Rank of each project (0 wins a tie). ``order`` lists ids for ``explicit``."""
     n = problem.num_projects
     if method == "lexicographic":
-        keys = [(problem.ids[p],) for p in range(n)]
+        keys = problem.ids
     elif method == "most-votes":
         keys = [(-int(problem.vote_counts[p]), problem.ids[p]) for p in range(n)]
     elif method == "lowest-cost":
@@ -34,7 +34,7 @@ def tie_break_ranks(
         keys = [(listed.get(problem.ids[p], len(listed)), problem.ids[p]) for p in range(n)]
     else:
         raise ValueError(f"unknown tie-break {method!r}; choose from {', '.join(TIE_BREAKS)}")
-    ranked = sorted(range(n), key=lambda p: keys[p])
+    ranked = sorted(range(n), key=keys.__getitem__)
     ranks = [0] * n
     for r, p in enumerate(ranked):
         ranks[p] = r
