@@ -26,14 +26,12 @@ from django.core.exceptions import ValidationError
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import Http404
 from django.http.request import HttpHeaders
-from django.shortcuts import render
-from django.urls import resolve, reverse
+from django.urls import resolve
 from django.utils import translation
 
 from parlons.config.lean import LeanResponse, read_body
 from parlons.core import tenancy
-from parlons.modules.petitions import memo, selectors
-from parlons.modules.petitions.mailing import petition_kwargs
+from parlons.modules.petitions import memo, selectors, views
 from parlons.modules.petitions.signing import (
     SignerInput,
     do_confirm_signature,
@@ -187,16 +185,9 @@ def sign(environ: dict, match: re.Match) -> LeanResponse | None:
             do_sign_petition(petition=petition, person=GUEST, signer=signer)
         except ValidationError:
             return None  # the full path shows the form with the translated message
-        template = "petitions/thanks.html"
         path = environ.get("SCRIPT_NAME", "") + environ["PATH_INFO"]
-        context = {"instance": petition.instance, "process": petition.instance.process}
-        page = memo.guest_pages.get(
-            (template, petition.pk, language, path),
-            lambda: (
-                render(
-                    _request(environ, organisation), template, {**context, "petition": petition}
-                ).content
-            ),
+        page = views.kept_thanks(
+            "petitions/thanks.html", petition, path, lambda: _request(environ, organisation)
         )
     return _page(page, language)
 
@@ -215,16 +206,7 @@ def confirm(environ: dict, match: re.Match) -> LeanResponse | None:
             do_confirm_signature(petition=petition, token=match["token"])
         except ValidationError:
             return None  # the full path says why, with its 400 page
-        from parlons.modules.petitions.views import _render_at
-
-        context = {"instance": petition.instance, "process": petition.instance.process}
-        at = reverse("petitions:petition", kwargs=petition_kwargs(petition))
-        page = memo.guest_pages.get(
-            ("petitions/confirmed.html", petition.pk, language),
-            lambda: _render_at(
-                _request(environ, organisation), at, {**context, "petition": petition}
-            ),
-        )
+        page = views.kept_confirmed(petition, lambda: _request(environ, organisation))
     return _page(page, language)
 
 
@@ -232,8 +214,6 @@ def count(environ: dict, match: re.Match) -> LeanResponse | None:
     """The count's bytes and ETag kept a second per process: no SQL on most reads."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not _guest(environ):
         return None
-    from parlons.modules.petitions.views import COUNT_CACHE, count_body
-
     path = environ.get("SCRIPT_NAME", "") + environ["PATH_INFO"]
 
     def make() -> tuple[bytes, str]:
@@ -241,7 +221,7 @@ def count(environ: dict, match: re.Match) -> LeanResponse | None:
         if organisation is None or match["language"] not in dict(settings.LANGUAGES):
             raise Http404("No such petition")
         with tenancy.scope(organisation=organisation):
-            return count_body(
+            return views.count_body(
                 person=GUEST,
                 process_slug=match["process"],
                 instance_slug=match["instance"],
@@ -254,7 +234,7 @@ def count(environ: dict, match: re.Match) -> LeanResponse | None:
         return None
     headers = [
         ("ETag", etag),
-        ("Cache-Control", COUNT_CACHE),
+        ("Cache-Control", views.COUNT_CACHE),
         ("Vary", "Cookie"),
         ("Content-Language", match["language"]),
     ]

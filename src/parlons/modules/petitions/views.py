@@ -182,9 +182,19 @@ def _thanks(request, template: str, context: dict) -> HttpResponse:
     """
     if request.user.is_authenticated or request.COOKIES:
         return render(request, template, context)
-    key = (template, context["petition"].pk, get_language(), request.path)
-    body = memo.guest_pages.get(key, lambda: render(request, template, context).content)
-    return HttpResponse(body)
+    return HttpResponse(kept_thanks(template, context["petition"], request.path, lambda: request))
+
+
+def kept_thanks(template: str, petition, path: str, make_request) -> bytes:
+    """The guests' thank-you page at ``path``, rendered once (``make_request()``) and kept.
+
+    The lean route (:mod:`.lean`) serves the same kept bytes under the same key.
+    """
+    context = {"instance": petition.instance, "process": petition.instance.process}
+    key = (template, petition.pk, get_language(), path)
+    return memo.guest_pages.get(
+        key, lambda: render(make_request(), template, {**context, "petition": petition}).content
+    )
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -208,12 +218,22 @@ def confirm(request, organisation_slug, process_slug, instance_slug, pk, token):
         return render(request, "petitions/confirmed.html", context, status=400)
     if request.user.is_authenticated or request.COOKIES:
         return render(request, "petitions/confirmed.html", context)
-    # The same page for every guest: rendered as if asked at the petition's address, so
-    # that no language link of the kept page holds this signer's secret link.
-    page = reverse("petitions:petition", kwargs=petition_kwargs(found))
-    key = ("petitions/confirmed.html", found.pk, get_language())
-    body = memo.guest_pages.get(key, lambda: _render_at(request, page, context))
-    return HttpResponse(body)
+    return HttpResponse(kept_confirmed(found, lambda: request))
+
+
+def kept_confirmed(petition, make_request) -> bytes:
+    """The guests' 'confirmed' page, rendered once (``make_request()``) and kept.
+
+    The same page for every guest: rendered as if asked at the petition's address, so
+    that no language link of the kept page holds this signer's secret link.  The lean
+    route (:mod:`.lean`) serves the same kept bytes under the same key.
+    """
+    context = {"instance": petition.instance, "process": petition.instance.process}
+    page = reverse("petitions:petition", kwargs=petition_kwargs(petition))
+    key = ("petitions/confirmed.html", petition.pk, get_language())
+    return memo.guest_pages.get(
+        key, lambda: _render_at(make_request(), page, {**context, "petition": petition})
+    )
 
 
 def _render_at(request, path: str, context: dict) -> bytes:

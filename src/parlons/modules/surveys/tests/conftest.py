@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from parlons.modules.surveys.matrix_cache import MATRICES
+
 
 def text(fr: str, de: str = "", en: str = "") -> dict:
     return {k: v for k, v in {"fr": fr, "de": de, "en": en}.items() if v}
@@ -106,3 +108,11 @@ def organiser(make_member):
         return person
 
     return make
+
+
+@pytest.fixture
+def empty_matrix_cache():
+    """No decoded answer matrix kept from an earlier test, nor left for a later one."""
+    MATRICES.clear()
+    yield
+    MATRICES.clear()

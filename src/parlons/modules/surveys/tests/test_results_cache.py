@@ -22,14 +22,7 @@ from parlons.modules.surveys.versions import bump_results_version
 
 from .conftest import text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    MATRICES.clear()
-    yield
-    MATRICES.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_matrix_cache")]
 
 
 @pytest.fixture

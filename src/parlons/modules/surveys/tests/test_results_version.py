@@ -11,7 +11,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from parlons.modules.surveys.importing import do_import_responses
-from parlons.modules.surveys.matrix_cache import MATRICES
 from parlons.modules.surveys.models import Response
 from parlons.modules.surveys.services import (
     do_confirm_guest_response,
@@ -24,14 +23,7 @@ from parlons.modules.surveys.versions import SHARDS, results_version
 from .conftest import text
 from .test_backoffice import bo
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    MATRICES.clear()
-    yield
-    MATRICES.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_matrix_cache")]
 
 
 def submit(questionnaire, person, mode=2, **extra):
