@@ -54,6 +54,19 @@ def _parlons_scopes_disabled():
 
 
 @pytest.fixture(autouse=True)
+def _parlons_site_language():
+    """Each test starts in the site's language and leaves none behind: a request to
+    ``/en/...`` activates English in the thread, and a later test run by the same worker
+    would otherwise read its messages in whatever language the one before it left."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _parlons_clear_cache():
     from django.core.cache import cache
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
+from playwright.sync_api import expect
 
 from parlons.core.audit.models import AuditEntry
 from parlons.core.operations.demo import PASSWORD, current_totp_code, load_demo
@@ -113,7 +114,7 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     # profile and consented demographics
     page.get_by_label("Nom affiché").fill("Léa D.")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Votre profil a été enregistré.").is_visible()
+    expect(page.get_by_text("Votre profil a été enregistré.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="À propos de moi (facultatif)").click()
     assert_accessible(page)
@@ -122,14 +123,14 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     page.get_by_label("Quartier ou commune").fill("Les Rives")
     page.get_by_label(re.compile("^J'accepte")).check()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Vos réponses ont été enregistrées.").is_visible()
+    expect(page.get_by_text("Vos réponses ont été enregistrées.")).to_be_visible()
     assert_accessible(page)
 
     # take part: verify residence in Villeneuve (written to the organisation's log)
     visit(page, "/fr/villeneuve/verify/")
     page.get_by_role("textbox", name=re.compile("^Code postal")).fill("38110")
     page.get_by_role("button", name="Vérifier — Habitant du territoire (code postal)").click()
-    assert page.get_by_text("Merci : vous êtes vérifié").is_visible()
+    expect(page.get_by_text("Merci : vous êtes vérifié")).to_be_visible()
     assert_accessible(page)
 
     # take part: an idea in the demo's idea box
@@ -138,7 +139,7 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     page.locator("textarea[name=body]").fill("Trois bancs à l'ombre des platanes, face au lac.")
     page.get_by_role("button", name="Publier mon idée").click()
     assert page.get_by_role("heading", level=1).inner_text() == IDEA
-    assert page.get_by_text("Par Léa D.").is_visible()
+    expect(page.get_by_text("Par Léa D.")).to_be_visible()
     assert_accessible(page)
     idea_url = page.url
     ideas_in_box = Idea.objects.filter(instance__slug="idees").count()
@@ -202,8 +203,8 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     assert_accessible(page)
     page.get_by_label(re.compile("^J.ai compris")).check()
     page.get_by_role("button", name="Supprimer mon compte").click()
-    assert page.get_by_text("Votre compte a été supprimé.").is_visible()
-    assert page.get_by_role("link", name="Se connecter").is_visible()
+    expect(page.get_by_text("Votre compte a été supprimé.")).to_be_visible()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
     assert_accessible(page)
 
     person.refresh_from_db()
@@ -216,14 +217,14 @@ def test_sign_up_confirm_log_in_by_code_profile_data_and_deletion(page, csp_repo
     # the idea stays, anonymous
     visit(page, idea_url)
     assert page.get_by_role("heading", level=1).inner_text() == IDEA
-    assert page.get_by_text("Par un participant anonyme").is_visible()
+    expect(page.get_by_text("Par un participant anonyme")).to_be_visible()
     assert page.get_by_text("Léa D.").count() == 0
 
     # the organisers' log now shows an anonymous participant where Léa took part
     log_in_as_organiser(page)
     visit(page, "/fr/backoffice/villeneuve/audit/")
     row = page.get_by_role("row").filter(has_text="participants.verification.granted")
-    assert row.get_by_text("Participant anonyme a été vérifié").is_visible()
+    expect(row.get_by_text("Participant anonyme a été vérifié")).to_be_visible()
     assert page.get_by_text("Léa D.").count() == 0
     assert page.get_by_text(EMAIL).count() == 0
 

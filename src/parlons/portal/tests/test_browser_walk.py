@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parlons.core.operations.demo import PASSWORD, current_totp_code, load_demo
 from parlons.testing.browser import assert_accessible
@@ -26,7 +27,7 @@ def test_public_walk_then_back_office_creates_a_process(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Participer à Villeneuve"
     assert_accessible(page)
     page.get_by_role("link", name="Toute l'année").click()
-    assert page.get_by_role("heading", name="Dans cette phase").is_visible()
+    expect(page.get_by_role("heading", name="Dans cette phase")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "All year"
@@ -40,7 +41,7 @@ def test_public_walk_then_back_office_creates_a_process(page):
     page.get_by_role("textbox", name="Code").fill(current_totp_code())
     page.get_by_role("button", name="Sign In").click()
     page.goto("/en/backoffice/")
-    assert page.get_by_role("heading", name="Processes").is_visible()
+    expect(page.get_by_role("heading", name="Processes")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="New process").click()
@@ -75,7 +76,7 @@ def test_public_walk_then_back_office_creates_a_process(page):
         if opens:
             page.get_by_role("group", name="The project").get_by_label("show").check()
         page.get_by_role("button", name="Save the phase").click()
-        assert page.get_by_role("cell", name=title, exact=True).is_visible()
+        expect(page.get_by_role("cell", name=title, exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Manage The project").click()
     assert_accessible(page)
@@ -84,12 +85,12 @@ def test_public_walk_then_back_office_creates_a_process(page):
 
     page.get_by_role("link", name="See it on the public site").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Renovating the Market Square"
-    assert page.get_by_role("listitem").filter(has_text="Workshops").is_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Workshops")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="The project").click()
-    assert page.get_by_role("heading", name="Why").is_visible()
+    expect(page.get_by_role("heading", name="Why")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/en/backoffice/villeneuve/audit/")
-    assert page.get_by_text("created the process").is_visible()
+    expect(page.get_by_text("created the process")).to_be_visible()
     assert_accessible(page)

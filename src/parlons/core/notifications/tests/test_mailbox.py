@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from parlons.core.notifications.services import Recipient, queue_bulk_email, queue_email
 from parlons.testing.browser import assert_accessible
@@ -145,7 +146,7 @@ def test_the_mailbox_is_accessible(
     assert_accessible(page)
     page.get_by_role("link", name="Bestätigen Sie Ihre E-Mail-Adresse").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Bestätigen Sie Ihre E-Mail-Adresse"
-    assert page.get_by_role(
-        "link", name="https://parlons.example/de/accounts/confirm-email/KEY/"
-    ).is_visible()
+    expect(
+        page.get_by_role("link", name="https://parlons.example/de/accounts/confirm-email/KEY/")
+    ).to_be_visible()
     assert_accessible(page)

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from parlons.core.operations.demo import PASSWORD, current_totp_code, load_demo
 from parlons.engine.budgets.reference import parse_reference, reference_outcome
@@ -116,7 +117,7 @@ def test_propose_review_vote_close_and_recount(browser, live_server, tmp_path):
     resident.get_by_label("Description").fill("Three benches in the shade for older neighbours.")
     resident.get_by_label("Estimated cost").fill("350")
     resident.get_by_role("button", name="Publish my project").click()
-    assert resident.get_by_text("Your project is published").is_visible()
+    expect(resident.get_by_text("Your project is published")).to_be_visible()
     assert_accessible(resident)
     proposed = Project.objects.get(title="Benches in the park")
 
@@ -128,7 +129,7 @@ def test_propose_review_vote_close_and_recount(browser, live_server, tmp_path):
     evaluator.get_by_label("Revised cost").fill("200")
     evaluator.get_by_label("Public justification").fill("Quote received from the parks service.")
     evaluator.get_by_role("button", name="Save the review").click()
-    assert evaluator.get_by_text("The review was saved.").is_visible()
+    expect(evaluator.get_by_text("The review was saved.")).to_be_visible()
     proposed.refresh_from_db()
     assert (proposed.status, proposed.revised_cost) == ("feasible", 200)
 
@@ -148,7 +149,7 @@ def test_propose_review_vote_close_and_recount(browser, live_server, tmp_path):
     assert_accessible(resident)
     resident.get_by_label("quartier project 2", exact=False).uncheck()
     resident.get_by_role("button", name="Cast my ballot").click()
-    assert resident.get_by_text("Your receipt").is_visible()
+    expect(resident.get_by_text("Your receipt")).to_be_visible()
     receipt = resident.locator(".receipt-code").inner_text().strip()
     assert_accessible(resident)
 
@@ -158,24 +159,24 @@ def test_propose_review_vote_close_and_recount(browser, live_server, tmp_path):
     resident.get_by_label("ville project 2", exact=False).check()
     resident.get_by_label("ville project 3", exact=False).check()
     assert resident.locator("#ballot-total").inner_text().replace("\u202f", ",") == "1,300"
-    assert resident.get_by_text("Over the limit: the ballot will be refused.").is_visible()
+    expect(resident.get_by_text("Over the limit: the ballot will be refused.")).to_be_visible()
     resident.get_by_role("button", name="Cast my ballot").click()
     assert "more than the budget of" in resident.get_by_role("alert").inner_text()
     resident.get_by_label("ville project 1", exact=False).uncheck()
     resident.get_by_role("button", name="Cast my ballot").click()
-    assert resident.get_by_text("Your ballot is recorded.", exact=True).is_visible()
+    expect(resident.get_by_text("Your ballot is recorded.", exact=True)).to_be_visible()
 
     # Cumulative points, then a ranking.
     visit(resident, f"{public}budget/points/")
     resident.get_by_label("points project 2", exact=False).fill("3")
     resident.get_by_label("points project 3", exact=False).fill("2")
     resident.get_by_role("button", name="Cast my ballot").click()
-    assert resident.get_by_text("Your ballot is recorded.", exact=True).is_visible()
+    expect(resident.get_by_text("Your ballot is recorded.", exact=True)).to_be_visible()
     visit(resident, f"{public}budget/classement/")
     resident.get_by_label("classement project 3", exact=False).select_option("1")
     resident.get_by_label("classement project 1", exact=False).select_option("2")
     resident.get_by_role("button", name="Cast my ballot").click()
-    assert resident.get_by_text("Your ballot is recorded.", exact=True).is_visible()
+    expect(resident.get_by_text("Your ballot is recorded.", exact=True)).to_be_visible()
     assert_accessible(resident)
 
     organiser = person(browser, live_server, "organisatrice@villeneuve.demo", totp=True)
@@ -184,13 +185,13 @@ def test_propose_review_vote_close_and_recount(browser, live_server, tmp_path):
         organiser.get_by_role("link", name=f"Close the vote on Budget {slug}").click()
         assert_accessible(organiser)
         organiser.get_by_role("button", name="Close the vote and publish the results").click()
-        assert organiser.get_by_text(
-            "The vote is closed and the results are published."
-        ).is_visible()
+        expect(
+            organiser.get_by_text("The vote is closed and the results are published.")
+        ).to_be_visible()
 
     visit(resident, f"{public}budget/quartier/results/")
-    assert resident.get_by_text("Funded by equal shares", exact=False).first.is_visible()
-    assert resident.get_by_role("heading", name="Compared with greedy counting").is_visible()
+    expect(resident.get_by_text("Funded by equal shares", exact=False).first).to_be_visible()
+    expect(resident.get_by_role("heading", name="Compared with greedy counting")).to_be_visible()
     with resident.expect_download() as info:
         resident.get_by_role("link", name="Download the ballots (.pb)").click()
     path = tmp_path / "quartier.pb"
@@ -198,7 +199,7 @@ def test_propose_review_vote_close_and_recount(browser, live_server, tmp_path):
     budget = budgets["quartier"]
     budget.refresh_from_db()
     assert path.read_text(encoding="utf-8") == budget.published_pb
-    assert resident.get_by_text(budget.published_sha256).is_visible()
+    expect(resident.get_by_text(budget.published_sha256)).to_be_visible()
     reference_instance, profile = parse_reference(path=path)
     expected = reference_outcome(instance=reference_instance, profile=profile, rule="mes+greedy")
     assert sorted(expected) == sorted(budget.results["winners"])

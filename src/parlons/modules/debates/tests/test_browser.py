@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from parlons.core.operations.demo import PASSWORD, load_demo
 from parlons.testing.browser import assert_accessible
@@ -40,7 +41,7 @@ def test_a_participant_takes_part_in_the_three_kinds_of_debate(page, live_server
     assert_accessible(page)
     page.get_by_role("radio", name="Agree", exact=True).check()
     page.get_by_role("button", name="Vote", exact=True).click()
-    assert page.get_by_text("Your vote was recorded.").is_visible()
+    expect(page.get_by_text("Your vote was recorded.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("radio", name="Mixed", exact=True).check()  # a changed mind
     page.get_by_role("button", name="Vote", exact=True).click()
@@ -49,15 +50,17 @@ def test_a_participant_takes_part_in_the_three_kinds_of_debate(page, live_server
     page.get_by_role("radio", name="against", exact=True).check()
     page.get_by_label("Your argument").fill("Publier coûte cher aux petites communes.")
     page.get_by_role("button", name="Publish the argument").click()
-    assert page.get_by_text("Your argument was published.").is_visible()
+    expect(page.get_by_text("Your argument was published.")).to_be_visible()
     page.get_by_role("radio", name="for", exact=True).check()
     page.get_by_label("Your argument").fill("Chacun peut vérifier les chiffres.")
     page.get_by_role("button", name="Publish the argument").click()
     assert_accessible(page)
     against = page.get_by_role("region", name="Against (1 argument)")
-    assert against.get_by_text("Publier coûte cher aux petites communes.", exact=True).is_visible()
+    expect(
+        against.get_by_text("Publier coûte cher aux petites communes.", exact=True)
+    ).to_be_visible()
     against.get_by_role("button", name=re.compile(r"^Convincing")).click()
-    assert page.get_by_text("Your support was recorded.").is_visible()
+    expect(page.get_by_text("Your support was recorded.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Propose an amendment").click()
@@ -66,36 +69,36 @@ def test_a_participant_takes_part_in_the_three_kinds_of_debate(page, live_server
         "Les données produites par la ville sont publiées en données ouvertes, gratuitement."
     )
     page.get_by_role("button", name="Publish the amendment").click()
-    assert page.get_by_text("Your amendment was published.").is_visible()
+    expect(page.get_by_text("Your amendment was published.")).to_be_visible()
     assert_accessible(page)
     assert page.locator(".diff ins").first.text_content().strip().startswith("[inserted:")
     assert "gratuitement" in page.locator(".diff ins").first.text_content()
     assert "personnes" in page.locator(".diff del").first.text_content()
     page.get_by_role("button", name="Vote for the amendment").click()
-    assert page.get_by_text("You voted for this amendment.").is_visible()
+    expect(page.get_by_text("You voted for this amendment.")).to_be_visible()
     assert_accessible(page)
 
     visit(page, f"{base}/centre/")
     page.get_by_role("link", name="Faut-il rendre le centre-ville piéton le samedi ?").click()
     page.get_by_role("radio", name="For", exact=True).check()
     page.get_by_role("button", name="Save my position").click()
-    assert page.get_by_text("1 for, 0 undecided, 0 against").first.is_visible()
+    expect(page.get_by_text("1 for, 0 undecided, 0 against").first).to_be_visible()
     assert_accessible(page)
 
     visit(page, f"{base}/velo/")
     for _n in range(10):
         card = page.locator(".statement-card")
-        assert card.is_visible()
+        expect(card).to_be_visible()
         page.get_by_role("button", name="Agree" if _n % 2 else "Disagree", exact=True).click()
-        assert page.get_by_text("Your vote was recorded.").is_visible()
-    assert page.get_by_text("You have voted on 10 of 12 statements.").is_visible()
+        expect(page.get_by_text("Your vote was recorded.")).to_be_visible()
+    expect(page.get_by_text("You have voted on 10 of 12 statements.")).to_be_visible()
     assert_accessible(page)
     refresh_maps.call()  # what the worker does every few seconds
     page.get_by_role("link", name="See the opinion map").click()
     assert_accessible(page)
-    assert page.get_by_text("You are close to group").is_visible()
+    expect(page.get_by_text("You are close to group")).to_be_visible()
     assert page.locator("svg.opinion-map circle.me").count() == 1
-    assert page.get_by_role("table").first.is_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
 
     with scopes_disabled():
         assert ArticleVote.objects.get().value == 0

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from parlons.modules.ideas.tests.fixtures import image_bytes
 from parlons.testing.browser import assert_accessible
@@ -106,10 +107,10 @@ def test_submit_support_comment_report_hide_and_answer(
         "The park seen from its gate"
     )
     page.get_by_role("button", name="Publish my idea").click()
-    assert page.get_by_text("Your idea is published.").is_visible()
+    expect(page.get_by_text("Your idea is published.")).to_be_visible()
     assert page.get_by_role("heading", level=1).inner_text() == "Public toilets in the park"
-    assert page.get_by_role("img", name="The park seen from its gate").is_visible()
-    assert page.get_by_text("Parc des Sports").first.is_visible()
+    expect(page.get_by_role("img", name="The park seen from its gate")).to_be_visible()
+    expect(page.get_by_text("Parc des Sports").first).to_be_visible()
     assert_accessible(page)
     idea_url = page.url
 
@@ -117,13 +118,13 @@ def test_submit_support_comment_report_hide_and_answer(
     page = open_as(supporter.email)
     visit(page, idea_url)
     page.get_by_role("button", name="Support", exact=True).click()
-    assert page.get_by_text("Your support was recorded.").is_visible()
-    assert page.get_by_text("You support this.").is_visible()
+    expect(page.get_by_text("Your support was recorded.")).to_be_visible()
+    expect(page.get_by_text("You support this.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your comment").fill("Yes, and a drinking fountain beside them.")
     page.get_by_role("button", name="Publish the comment").click()
     comment = page.get_by_role("paragraph").filter(has_text="and a drinking fountain beside")
-    assert comment.is_visible()
+    expect(comment).to_be_visible()
     assert_accessible(page)
 
     # 3. A third reports it.
@@ -133,18 +134,18 @@ def test_submit_support_comment_report_hide_and_answer(
     assert_accessible(page)  # the report form open
     page.get_by_label("Off topic").first.check()
     page.get_by_role("button", name="Send the report").first.click()
-    assert page.get_by_text("Thank you: the moderators will look at your report.").is_visible()
+    expect(page.get_by_text("Thank you: the moderators will look at your report.")).to_be_visible()
     assert_accessible(page)
 
     # 4. The moderator hides it from the queue.
     page = open_as(moderator.email)
     visit(page, moderation)
     item = page.get_by_role("article").filter(has_text="Public toilets in the park")
-    assert item.get_by_text("Off topic").is_visible()
+    expect(item.get_by_text("Off topic")).to_be_visible()
     item.get_by_role("button", name="Hide").click()
     assert_accessible(page)
     visit(page, idea_url)
-    assert page.get_by_text("This idea was hidden by the moderators.").is_visible()
+    expect(page.get_by_text("This idea was hidden by the moderators.")).to_be_visible()
     visit(page, listing)
     assert page.get_by_text("Public toilets in the park").count() == 0
 
@@ -155,7 +156,7 @@ def test_submit_support_comment_report_hide_and_answer(
     page.get_by_label("Status").select_option(label="Accepted")
     page.get_by_label("Public explanation (English)").fill("The night bus runs from June.")
     page.get_by_role("button", name="Publish the answer").click()
-    assert page.get_by_text("The night bus runs from June.").is_visible()
+    expect(page.get_by_text("The night bus runs from June.")).to_be_visible()
     assert_accessible(page)
 
     other.refresh_from_db()

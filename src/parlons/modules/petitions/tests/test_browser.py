@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from parlons.core.operations.demo import PASSWORD, demo_people, load_demo
 from parlons.modules.petitions.memo import clear_all
@@ -42,14 +43,14 @@ def test_guest_signs_confirms_counts_and_receives_the_owners_update(page, live_s
     page.get_by_label("Your postcode").fill("75011")
     page.get_by_label("Keep me informed").check()
     page.get_by_role("button", name="Sign the petition").click()
-    assert page.get_by_role("heading", name="Thank you: check your e-mail").is_visible()
+    expect(page.get_by_role("heading", name="Thank you: check your e-mail")).to_be_visible()
     assert_accessible(page)
 
     assert send_mails() == 1  # the batch task
     confirmation = mail.outbox[-1]
     assert confirmation.to == ["awa@example.org"]
     visit(page, path_of(link_in(confirmation)))
-    assert page.get_by_role("heading", name="Signature confirmed").is_visible()
+    expect(page.get_by_role("heading", name="Signature confirmed")).to_be_visible()
 
     count()  # the periodic count
     clear_all()  # two seconds later: the web process has forgotten the guest's petition
@@ -58,7 +59,7 @@ def test_guest_signs_confirms_counts_and_receives_the_owners_update(page, live_s
     assert page.locator(".petition-count").inner_text().startswith("1 signature ·")
 
     visit(page, f"{base}{petition.pk}/widget/")
-    assert page.get_by_role("button", name="Sign the petition").is_visible()
+    expect(page.get_by_role("button", name="Sign the petition")).to_be_visible()
 
     visit(page, "/en/accounts/login/")
     page.get_by_label("Email").fill(demo_people().participant.email)
@@ -75,5 +76,5 @@ def test_guest_signs_confirms_counts_and_receives_the_owners_update(page, live_s
     leave = link_in(update[0], "/unsubscribe/")
     visit(page, path_of(leave))
     page.get_by_role("button", name="Stop the e-mails").click()
-    assert page.get_by_role("status").is_visible()
+    expect(page.get_by_role("status")).to_be_visible()
     assert_accessible(page)

@@ -289,12 +289,17 @@ def test_index_query_count_does_not_grow_with_petitions(client, make_petition):
 
 
 def test_gentle_checks_before_publishing(make_petition):
+    from django.utils import translation
+
     from parlons.modules.petitions.services import campaign_checks
 
     weak = make_petition(target="", deadline=None, ask="x" * 200, goal=0)
-    advice = " ".join(campaign_checks(petition=weak))
+    with translation.override("en"):
+        advice = " ".join(campaign_checks(petition=weak))
     for hint in ("decision-maker", "deadline", "long", "story", "image", "goal"):
         assert hint in advice
+    with translation.override("de"):
+        assert "Entscheidungsträger" in " ".join(campaign_checks(petition=weak))
 
 
 def test_the_count_answers_304_to_its_own_etag_and_a_new_etag_when_it_moves(client, petition):

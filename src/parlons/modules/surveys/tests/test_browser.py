@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from parlons.core.operations.demo import PASSWORD, current_totp_code, demo_people, load_demo
 from parlons.testing.browser import assert_accessible
@@ -89,7 +90,7 @@ def add_question(
     if required:
         page.get_by_role("checkbox", name="Required", exact=False).first.check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The question was saved.").is_visible()
+    expect(page.get_by_text("The question was saved.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -109,7 +110,7 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     page.get_by_label("Guests may answer without an account").check()
     page.get_by_label("Minimum cell size of published results").fill("1")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The settings were saved.").is_visible()
+    expect(page.get_by_text("The settings were saved.")).to_be_visible()
 
     page.get_by_role("link", name="Add a page").click()
     assert_accessible(page)
@@ -149,12 +150,12 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     page.get_by_label("Rule 1: test").select_option("is")
     page.get_by_label("Rule 1: answer codes (e.g. 1,3) or number").fill("1")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Shown only under a condition.").is_visible()
+    expect(page.get_by_text("Shown only under a condition.")).to_be_visible()
     page.get_by_role("link", name="Add a question (p2)").click()
     add_question(page, key="why", kind="long_text", fr="Pourquoi le vélo ?", de="Warum das Rad?")
 
     page.get_by_role("link", name="Preview").click()
-    assert page.get_by_role("group", name="Pistes").is_visible()
+    expect(page.get_by_role("group", name="Pistes")).to_be_visible()
     assert_accessible(page)
 
     # A guest, in German: the bike answer opens the conditional page.
@@ -164,17 +165,17 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     guest.get_by_role("link", name="Den Fragebogen beginnen").click()
     assert_accessible(guest)
     guest.get_by_role("button", name="Weiter").click()  # the required question left empty
-    assert guest.get_by_role("alert").get_by_text("Diese Frage ist Pflicht.").is_visible()
+    expect(guest.get_by_role("alert").get_by_text("Diese Frage ist Pflicht.")).to_be_visible()
     assert_accessible(guest)
     guest.get_by_label("Mit dem Rad").check()
     guest.get_by_role("group", name="Radwege").get_by_label("Gut").check()
     guest.get_by_role("group", name="Parkplätze").get_by_label("Schlecht").check()
     guest.get_by_role("button", name="Weiter").click()
-    assert guest.get_by_text("Seite 2 von 2").is_visible()
+    expect(guest.get_by_text("Seite 2 von 2")).to_be_visible()
     assert_accessible(guest)
     guest.get_by_label("Warum das Rad?").fill("Es ist schneller.")
     guest.get_by_role("button", name="Meine Antworten senden").click()
-    assert guest.get_by_text("Danke: Ihre Antworten wurden gespeichert.").is_visible()
+    expect(guest.get_by_text("Danke: Ihre Antworten wurden gespeichert.")).to_be_visible()
     assert_accessible(guest)
     guest.context.close()
 
@@ -185,10 +186,10 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     resident.get_by_role("link", name="Commencer le questionnaire").click()
     resident.get_by_label("En bus").check()
     resident.get_by_role("group", name="Pistes").get_by_label("Mal").check()
-    assert resident.get_by_text("Page 1 sur 1").is_visible()
+    expect(resident.get_by_text("Page 1 sur 1")).to_be_visible()
     assert_accessible(resident)
     resident.get_by_role("button", name="Continuer").click()
-    assert resident.get_by_text("Merci : vos réponses ont été enregistrées.").is_visible()
+    expect(resident.get_by_text("Merci : vos réponses ont été enregistrées.")).to_be_visible()
     assert_accessible(resident)
     resident.context.close()
     ours = Response.objects.filter(questionnaire__instance=instance)
@@ -199,25 +200,25 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
 
     # Live results, a cross-tab by question and by profile field, then publication.
     visit(page, builder + "results/")
-    assert page.get_by_text("2 responses counted.").is_visible()
+    expect(page.get_by_text("2 responses counted.")).to_be_visible()
     table = page.get_by_role("table", name="Comment venez-vous ? — 2 answers")
-    assert table.get_by_role("row", name="À vélo 1 50.0").is_visible()
+    expect(table.get_by_role("row", name="À vélo 1 50.0")).to_be_visible()
     page.get_by_label("Rows").select_option("q:mode")
     page.get_by_label("Columns").select_option("q:grid.1")
     page.get_by_role("button", name="Show").click()
     cross = page.get_by_role("table", name="Comment venez-vous ? × Votre avis — count (row %)")
-    assert cross.get_by_role("row", name="À vélo 1 (100.0 %) 0 (0.0 %) 1").is_visible()
+    expect(cross.get_by_role("row", name="À vélo 1 (100.0 %) 0 (0.0 %) 1")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Columns").select_option("d:gender")
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_role(
-        "table", name="Comment venez-vous ? × Gender (profile) — count (row %)"
-    ).is_visible()
+    expect(
+        page.get_by_role("table", name="Comment venez-vous ? × Gender (profile) — count (row %)")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Publish the results").click()
-    assert page.get_by_text("The results are public.").first.is_visible()
+    expect(page.get_by_text("The results are public.").first).to_be_visible()
     visit(page, start.replace("/de/", "/fr/") + "results/")
-    assert page.get_by_text("Résultats de 2 réponses.").is_visible()
+    expect(page.get_by_text("Résultats de 2 réponses.")).to_be_visible()
 
     # A quiz shows the score.
     questionnaire = Questionnaire.objects.create(instance=quiz, is_quiz=True)
@@ -251,7 +252,7 @@ def test_build_answer_read_publish_and_a_quiz(page, browser, live_server):
     player.get_by_role("link", name="Commencer le quiz").click()
     player.get_by_label("Deux").check()
     player.get_by_role("button", name="Envoyer mes réponses").click()
-    assert player.get_by_role("heading", name="Votre score : 0 sur 1").is_visible()
-    assert player.get_by_text("Le projet prévoit cinq éoliennes.").is_visible()
+    expect(player.get_by_role("heading", name="Votre score : 0 sur 1")).to_be_visible()
+    expect(player.get_by_text("Le projet prévoit cinq éoliennes.")).to_be_visible()
     assert_accessible(player)
     player.context.close()
