@@ -89,7 +89,7 @@ def test_an_oversized_update_is_refused_and_nothing_saved(make_petition, make_pa
     petition = make_petition(owner=owner)
     with pytest.raises(ValidationError) as caught:
         do_post_update(petition=petition, actor=owner, title="x", body="y" * 20_001)
-    assert "too long" in str(caught.value)
+    assert "trop longue" in str(caught.value)  # in the site's language, French
     assert Update.objects.count() == 0
 
 
