@@ -12,9 +12,10 @@ happens in a child process with a time limit (a CPU-time limit with the CPU cloc
 plain profile and on ``profile.as_multiprofile()``; parse times and grouping times are
 measured apart from rule times on both sides (``group``: our grouped problem against
 pabutools' ``as_multiprofile()``; every rule then runs on the grouped data on both sides).
-A call shorter than 0.2 s is timed in batches of repeated calls lasting at least 0.2 s
-each, the fastest of five batches kept, on both sides alike (see ``timed``). Outcomes must
-be identical; the speed ratio is taken against the faster pabutools variant.
+A call shorter than 2 s is warmed up once, then timed in batches of repeated calls lasting
+at least 0.2 s each, the fastest of five batches kept, on both sides alike (see
+``timed``). Outcomes must be identical; the speed ratio is taken against the faster
+pabutools variant.
 ``--regenerate`` records pabutools' outcome for every rule and file (``null`` where it did
 not finish within ``--timeout`` seconds, default 600).
 """
@@ -70,25 +71,26 @@ CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 PARSE_ALLOWANCE = 120.0  # seconds pabutools may spend parsing a file, on top of --timeout
 
 
-BATCH = 0.2  # a call faster than this is timed in batches of calls lasting at least this
+BATCH = 0.2  # a timed batch of repeated calls lasts at least this long
 BATCHES = 5  # timed batches per measurement; the fastest is kept
+LONG = 2.0  # a call this long is timed once (a warm-up would double the run for little)
 
 
 def timed(tick, call):
     """``(result, seconds per call)`` of ``call()``, the same way for both libraries.
 
-    A call of ``BATCH`` seconds or more is timed once. A shorter one is repeated in
-    batches: the batch size doubles (from one call) until one batch lasts ``BATCH``
-    seconds, then ``BATCHES`` batches of that size are timed and the fastest batch,
-    divided by its size, is the figure. Timer resolution and per-reading overhead then
-    weigh less than 1e-4 of a figure, and a burst of load on the shared machine spoils
-    one batch, not the minimum. Every call recomputes from scratch (no cache is kept
-    between calls on either side).
+    A call of ``LONG`` seconds or more is timed once. A shorter one is first run once as a
+    warm-up (not counted: first-touch memory and caches), then timed in batches: the batch
+    size doubles from one call until a batch lasts ``BATCH`` seconds, then ``BATCHES``
+    batches of that size are timed and the fastest batch, divided by its size, is the
+    figure. Timer resolution and per-reading overhead then weigh less than 1e-4 of a
+    figure, and a burst of load on the shared machine spoils one batch, not the minimum.
+    Every call recomputes from scratch (no cache is kept between calls on either side).
     """
     started = tick()
     result = call()
     seconds = tick() - started
-    if seconds >= BATCH:
+    if seconds >= LONG:
         return result, seconds
     size = 1
     while True:
