@@ -9,13 +9,15 @@ Usage (from the repository root)::
 Times are CPU seconds by default (``--clock wall`` for the wall clock): the machine this
 runs on is shared, and CPU time is what each side actually used. Every pabutools run
 happens in a child process with a time limit (a CPU-time limit with the CPU clock), on the
-plain profile
-and on ``profile.as_multiprofile()``; parse times and grouping times are measured apart
-from rule times on both sides (``group``: our grouped problem against pabutools'
-``as_multiprofile()``; every rule then runs on the grouped data on both sides). Calls
-shorter than 0.2 s are repeated on both sides and the fastest run is kept. Outcomes must be identical; the speed ratio is taken against the
-faster pabutools variant. ``--regenerate`` records pabutools' outcome for every rule and
-file (``null`` where it did not finish within ``--timeout`` seconds, default 600).
+plain profile and on ``profile.as_multiprofile()``; parse times and grouping times are
+measured apart from rule times on both sides (``group``: our grouped problem against
+pabutools' ``as_multiprofile()``; every rule then runs on the grouped data on both sides).
+A call shorter than 2 s is warmed up once, then timed in batches of repeated calls lasting
+at least 0.2 s each, the fastest of five batches kept, on both sides alike (see
+``timed``). Outcomes must be identical; the speed ratio is taken against the faster
+pabutools variant.
+``--regenerate`` records pabutools' outcome for every rule and file (``null`` where it did
+not finish within ``--timeout`` seconds, default 600).
 """
 
 from __future__ import annotations
@@ -69,22 +71,45 @@ CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 PARSE_ALLOWANCE = 120.0  # seconds pabutools may spend parsing a file, on top of --timeout
 
 
-SHORT = 0.2  # calls faster than this are repeated (both sides) and the fastest run kept
+BATCH = 0.2  # a timed batch of repeated calls lasts at least this long
+BATCHES = 5  # timed batches per measurement; the fastest is kept
+LONG = 2.0  # a call this long is timed once (a warm-up would double the run for little)
 
 
 def timed(tick, call):
-    """``(result, seconds)`` of ``call()``; a call under ``SHORT`` seconds is repeated
-    until ``SHORT`` seconds are spent (at most 20 runs) and the fastest run is kept, the
-    same way for both libraries, so that millisecond figures are not one noisy sample."""
-    best, spent, runs = None, 0.0, 0
+    """``(result, seconds per call)`` of ``call()``, the same way for both libraries.
+
+    A call of ``LONG`` seconds or more is timed once. A shorter one is first run once as a
+    warm-up (not counted: first-touch memory and caches), then timed in batches: the batch
+    size doubles from one call until a batch lasts ``BATCH`` seconds, then ``BATCHES``
+    batches of that size are timed and the fastest batch, divided by its size, is the
+    figure. Timer resolution and per-reading overhead then weigh less than 1e-4 of a
+    figure, and a burst of load on the shared machine spoils one batch, not the minimum.
+    Every call recomputes from scratch (no cache is kept between calls on either side).
+    """
+    started = tick()
+    result = call()
+    seconds = tick() - started
+    if seconds >= LONG:
+        return result, seconds
+    size = 1
     while True:
-        started = tick()
-        result = call()
-        seconds = tick() - started
-        best = seconds if best is None else min(best, seconds)
-        spent, runs = spent + seconds, runs + 1
-        if spent >= SHORT or runs >= 20:
-            return result, best
+        batch = _batch(tick, call, size)
+        if batch >= BATCH:
+            break
+        size *= 2
+    best = batch / size
+    for _ in range(BATCHES - 1):
+        best = min(best, _batch(tick, call, size) / size)
+    return result, best
+
+
+def _batch(tick, call, size: int) -> float:
+    """Seconds that ``size`` calls in a row take."""
+    started = tick()
+    for _ in range(size):
+        call()
+    return tick() - started
 
 
 def _cpu_used() -> float:

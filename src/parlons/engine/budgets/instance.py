@@ -20,6 +20,34 @@ import numpy as np
 
 
 @dataclass
+class ProjectTables:
+    """What rules read per project, built once with the problem (not by every rule call).
+
+    Entries ``start[p]:start[p+1]`` are the groups supporting project ``p`` (positive
+    utility): ``groups``, their sizes ``mult`` and their utilities times ``scale``, as
+    integers ``u_int`` (int64, or Python ints where sums could pass 2**62) and floats
+    ``u_f``. ``totals`` are the exact scaled totals Σ mult·u_int, ``voters`` the number
+    of supporting voters (float64) and ``costs_f`` the costs as floats (``cost_f`` as
+    an array). ``paying`` lists the projects with support and a positive cost, ``free``
+    those with support and no cost; ``lexicographic`` is the rank of each id in string
+    order (the default tie-break).
+    """
+
+    start: list[int]
+    groups: np.ndarray
+    mult: np.ndarray
+    u_int: np.ndarray
+    u_f: np.ndarray
+    totals: list[int]
+    voters: np.ndarray
+    costs_f: list[float]
+    cost_f: np.ndarray
+    paying: np.ndarray
+    free: list[int]
+    lexicographic: list[int]
+
+
+@dataclass
 class BudgetProblem:
     """A participatory-budgeting instance with voters grouped by identical ballot.
 
@@ -48,6 +76,7 @@ class BudgetProblem:
     project_start: np.ndarray | None = None
     project_groups: np.ndarray | None = None
     project_codes: np.ndarray | None = None
+    tables: ProjectTables | None = None  # built by ``build_problem``
 
     @property
     def num_projects(self) -> int:
@@ -69,24 +98,29 @@ class BudgetProblem:
 
     def total_utility_scaled(self) -> tuple[list[int], int]:
         """``(totals, scale)``: :meth:`total_utility` times ``scale``, as exact integers."""
-        table, scale = self.scaled_utilities()
+        if self.tables is not None:
+            return list(self.tables.totals), self.scale
+        return self._totals_scaled(), self.scale
+
+    def _totals_scaled(self) -> list[int]:
+        table, _ = self.scaled_utilities()
         weights = np.repeat(self.mult, np.diff(self.indptr))
         bound = max(table, default=0) * max(self.num_voters, 1)
         if bound < 2**53:  # every partial sum is an integer a float64 holds exactly
             values = np.array(table, dtype=np.float64)[self.codes] * weights
             sums = np.bincount(self.indices, weights=values, minlength=self.num_projects)
-            return [int(t) for t in sums.tolist()], scale
+            return [int(t) for t in sums.tolist()]
         if bound < 2**62:  # exact in int64
             values = np.array(table, dtype=np.int64)[self.codes] * weights
             sums = np.zeros(self.num_projects, dtype=np.int64)
             np.add.at(sums, self.indices, values)
-            return sums.tolist(), scale
+            return sums.tolist()
         totals = [0] * self.num_projects
         for p, c, w in zip(
             self.indices.tolist(), self.codes.tolist(), weights.tolist(), strict=True
         ):
             totals[p] += table[c] * w
-        return totals, scale
+        return totals
 
     def supporters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each project, ``(groups, codes)`` of the groups with positive utility."""
@@ -124,7 +158,7 @@ def build_problem(
     group = np.repeat(np.arange(len(mult)), np.diff(g_indptr))
     order = np.argsort(g_indices, kind="stable")
     start = np.searchsorted(g_indices[order], np.arange(len(ids) + 1))
-    return BudgetProblem(
+    problem = BudgetProblem(
         ids=list(ids),
         costs=costs,
         budget=Fraction(budget),
@@ -143,6 +177,45 @@ def build_problem(
         project_start=start,
         project_groups=group[order],
         project_codes=g_codes[order],
+    )
+    problem.tables = _project_tables(problem)
+    return problem
+
+
+def _project_tables(problem: BudgetProblem) -> ProjectTables:
+    table, _ = problem.scaled_utilities()
+    top = max(table, default=0) * max(problem.num_voters, 1)
+    start, groups, codes = problem.project_start, problem.project_groups, problem.project_codes
+    mult = problem.mult[groups]
+    voters = np.bincount(
+        np.repeat(np.arange(problem.num_projects), np.diff(start)),
+        weights=mult,
+        minlength=problem.num_projects,
+    )
+    ints = problem.costs_int
+    costs_f = (
+        [float(c) for c in ints]
+        if ints is not None
+        else [c.numerator / c.denominator for c in problem.costs]
+    )
+    totals = problem._totals_scaled()
+    supported = [p for p in range(problem.num_projects) if totals[p] > 0]
+    lexicographic = [0] * problem.num_projects
+    for rank, p in enumerate(sorted(range(problem.num_projects), key=problem.ids.__getitem__)):
+        lexicographic[p] = rank
+    return ProjectTables(
+        start=start.tolist(),
+        groups=groups,
+        mult=mult if top < 2**62 else mult.astype(object),
+        u_int=np.array(table, dtype=np.int64 if top < 2**62 else object)[codes],
+        u_f=np.array([float(x) for x in table], dtype=np.float64)[codes],
+        totals=totals,
+        voters=voters,
+        costs_f=costs_f,
+        cost_f=np.array(costs_f, dtype=np.float64),
+        paying=np.array([p for p in supported if costs_f[p] > 0], dtype=np.int64),
+        free=[p for p in supported if not costs_f[p] > 0],
+        lexicographic=lexicographic,
     )
 
 

@@ -30,6 +30,7 @@ Speed without losing exactness:
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -42,7 +43,7 @@ except ImportError:  # pragma: no cover - gmpy2 comes with the reference extra
     Q = Fraction
 
 from parlons.engine.budgets.explain import Explanation, MesRound
-from parlons.engine.budgets.instance import BudgetProblem
+from parlons.engine.budgets.instance import BudgetProblem, ProjectTables
 
 TOL = 1e-7
 SMALL = 24  # supporters evaluated in plain Python below this many groups (numpy overhead)
@@ -67,39 +68,38 @@ class _Support:
 
 @dataclass
 class _Supporters:
-    """Supporters of every project, in project order (CSR by project)."""
+    """Supporters of every project (the problem's tables), sliced on demand."""
 
-    start: list[int]
-    groups: np.ndarray
-    mult: np.ndarray
-    u_int: np.ndarray
-    u_f: np.ndarray
+    tables: ProjectTables
     _cache: dict = field(default_factory=dict)
     _lists: dict = field(default_factory=dict)
 
-    def lists(self, p: int) -> tuple[list, list, list]:
-        """Groups, sizes and float utilities of ``p``'s supporters as Python lists."""
+    def lists(self, p: int) -> tuple[list, list, list, list]:
+        """Groups, sizes, float and integer utilities of ``p``'s supporters as lists."""
         found = self._lists.get(p)
         if found is None:
-            cut = slice(self.start[p], self.start[p + 1])
+            t = self.tables
+            cut = slice(t.start[p], t.start[p + 1])
             found = self._lists[p] = (
-                self.groups[cut].tolist(),
-                self.mult[cut].tolist(),
-                self.u_f[cut].tolist(),
+                t.groups[cut].tolist(),
+                t.mult[cut].tolist(),
+                t.u_f[cut].tolist(),
+                t.u_int[cut].tolist(),
             )
         return found
 
     def __getitem__(self, p: int) -> _Support:
         found = self._cache.get(p)
         if found is None:
-            cut = slice(self.start[p], self.start[p + 1])
-            mult = self.mult[cut]
+            t = self.tables
+            cut = slice(t.start[p], t.start[p + 1])
+            mult = t.mult[cut]
             found = self._cache[p] = _Support(
-                groups=self.groups[cut],
+                groups=t.groups[cut],
                 mult=mult,
                 mult_f=mult.astype(np.float64),
-                u_int=self.u_int[cut],
-                u_f=self.u_f[cut],
+                u_int=t.u_int[cut],
+                u_f=t.u_f[cut],
             )
         return found
 
@@ -114,12 +114,25 @@ class MesContext:
     totals: list[int]  # scaled: Σ m·u_int over supporters
     candidates: list[int]
     free: list[int]
-    costs_q: list = field(default_factory=list)
     costs_f: list = field(default_factory=list)
     voters_f: np.ndarray | None = None  # supporters of each candidate (voters), as floats
     cost_f: np.ndarray | None = None  # cost of each candidate, as floats
+    chosen: np.ndarray | None = None  # the candidates as an array
     scale: int = 1
     dtype: type = np.int64
+
+    def cost_q(self, p: int):
+        """Exact cost of project ``p``."""
+        ints = self.problem.costs_int
+        if ints is not None:
+            return Q(ints[p])
+        cost = self.problem.costs[p]
+        return Q(cost.numerator, cost.denominator)
+
+    def few(self, p: int) -> bool:
+        """``p`` has so few supporter groups that plain Python beats numpy."""
+        start = self.supporters.tables.start
+        return start[p + 1] - start[p] < SMALL
 
 
 @dataclass
@@ -134,8 +147,9 @@ class _State:
     rhos: list = field(default_factory=list)
     removed: set[int] = field(default_factory=set)
 
-    def exact_sum(self, groups: np.ndarray, mult: np.ndarray):
-        """Exact Σ mult·budget over ``groups`` (all alive)."""
+    def exact_sum(self, groups, mult):
+        """Exact Σ mult·budget over ``groups`` (all alive; arrays or lists)."""
+        mult = np.asarray(mult, dtype=self.paid.dtype)
         total = Q(int(mult.sum())) * self.share
         if self.rhos:
             coef = mult @ self.paid[groups, : len(self.rhos)]
@@ -156,63 +170,30 @@ class _State:
 def mes_context(
     *, problem: BudgetProblem, ranks: Sequence[int], excluded: Sequence[int] = ()
 ) -> MesContext:
-    """Precompute supporters and the candidate projects (positive support, not excluded).
+    """The candidate projects (positive support, not excluded) over the problem's tables.
 
     Free projects with support are bought up front (``free``, in tie-break order), as
     pabutools adds them to the initial allocation.
     """
-    u_int, scale = problem.scaled_utilities()
-    # integer sums Σ m·u over any set of voters stay below 2**62 in int64, else Python ints
-    safe = max(u_int, default=0) * max(problem.num_voters, 1) < 2**62
-    dtype = np.int64 if safe else object
-    start, groups, codes = problem.project_start, problem.project_groups, problem.project_codes
-    project = np.repeat(np.arange(problem.num_projects), np.diff(start))
-    mult = problem.mult[groups].astype(dtype)
-    u = np.array(u_int, dtype=dtype)[codes]
-    u_f = np.array([float(x) for x in u_int], dtype=np.float64)[codes]
-    supporters = _Supporters(
-        start=start.tolist(),
-        groups=groups,
-        mult=mult,
-        u_int=u,
-        u_f=u_f,
-    )
-    if safe and max(u_int, default=0) * max(problem.num_voters, 1) < 2**53:
-        sums = np.bincount(project, weights=mult * u_f, minlength=problem.num_projects)
-        totals = [int(t) for t in sums.tolist()]
-    else:
-        totals = [0] * problem.num_projects
-        for p, m, x in zip(project.tolist(), mult.tolist(), u.tolist(), strict=True):
-            totals[p] += int(m) * int(x)
-    ints = problem.costs_int
-    costs_f = (
-        [float(c) for c in ints]
-        if ints is not None
-        else [c.numerator / c.denominator for c in problem.costs]
-    )
+    tables = problem.tables
     skip = set(excluded)
-    candidates, free = [], []
-    for p in range(problem.num_projects):
-        if totals[p] <= 0 or p in skip:
-            continue
-        (candidates if costs_f[p] > 0 else free).append(p)
-    free.sort(key=lambda p: ranks[p])
-    voters = np.bincount(project, weights=problem.mult[groups], minlength=problem.num_projects)
+    chosen = tables.paying
+    if skip:
+        chosen = chosen[[p not in skip for p in chosen.tolist()]]
+    free = sorted((p for p in tables.free if p not in skip), key=ranks.__getitem__)
     return MesContext(
         problem=problem,
         ranks=ranks,
-        supporters=supporters,
-        totals=totals,
-        candidates=candidates,
+        supporters=_Supporters(tables=tables),
+        totals=tables.totals,
+        candidates=chosen.tolist(),
         free=free,
-        costs_q=[Q(c) for c in ints]
-        if ints is not None
-        else [Q(c.numerator, c.denominator) for c in problem.costs],
-        costs_f=costs_f,
-        voters_f=voters[candidates],
-        cost_f=np.array([costs_f[p] for p in candidates], dtype=np.float64),
-        scale=scale,
-        dtype=dtype,
+        costs_f=tables.costs_f,
+        voters_f=tables.voters[chosen],
+        cost_f=tables.cost_f[chosen],
+        chosen=chosen,
+        scale=problem.scale,
+        dtype=tables.u_int.dtype,
     )
 
 
@@ -237,11 +218,15 @@ def equal_shares(
     costs = context.costs_f
     # budgets only shrink: a project its supporters cannot pay for at the start is out
     # (the same float test as the lazy evaluation would make, done once for all)
-    candidates = np.array(context.candidates, dtype=np.int64)
+    candidates = context.chosen
     out = context.voters_f * float(share_q) < context.cost_f * (1 - 1e-9)
     state.removed.update(candidates[out].tolist())
     heap = [(costs[p] / context.totals[p], p) for p in candidates[~out].tolist()]
     heapq.heapify(heap)
+    # one column per round, at most one round per project left: allocated once, by
+    # column (a round writes one column; widening a large table every few rounds cost
+    # a fifth of a run on 51,202 groups)
+    state.paid = np.zeros((n_groups, max(len(heap), 1)), dtype=context.dtype, order="F")
     winners = list(context.free)
     evaluated = [-1] * problem.num_projects  # round in which the heap value was computed
     while heap:
@@ -309,11 +294,9 @@ def _next_project(context, state, heap, evaluated):
 def _rho_float(context, state, p) -> tuple[float | None, bool]:
     """Float ρ of project ``p``; ``None`` if surely unaffordable; flag False if unsure."""
     cost = context.costs_f[p]
-    every = context.supporters
-    begin, end = every.start[p], every.start[p + 1]
-    if end - begin < SMALL:
-        return _rho_float_small(cost, every.lists(p), state.budget_f)
-    sup = every[p]
+    if context.few(p):
+        return _rho_float_small(cost, context.supporters.lists(p), state.budget_f)
+    sup = context.supporters[p]
     m = sup.mult_f
     b = state.budget_f[sup.groups]
     mb = m * b
@@ -343,7 +326,7 @@ def _rho_float_small(cost, lists, budget_f) -> tuple[float | None, bool]:
     entries = []
     avail = 0.0
     weight = 0.0
-    for g, m, u in zip(*lists, strict=True):
+    for g, m, u, _ in zip(*lists, strict=True):
         b = float(budget_f[g])
         if b > 0:
             entries.append((b / u, m * b, m * u))
@@ -376,8 +359,10 @@ def _rho_exact(context, state, p, hint):
     ``hint`` is a float estimate of ρ; supporters far from the cap on either side are
     classified in float and the split checked once ρ is known (see the module text).
     """
+    if context.few(p):
+        return _rho_exact_small(context, state, p, hint)
     sup = context.supporters[p]
-    cost = context.costs_q[p]
+    cost = context.cost_q(p)
     keep, groups = _alive_support(state, sup)
     mult, u_int = sup.mult[keep], sup.u_int[keep]
     if len(groups) == 0:
@@ -409,16 +394,28 @@ def _solve(state, cost, mult, u_int, groups, low, high):
 
     Returns ``(ρ, capped positions)`` or None when the assumption admits no price.
     """
-    middle = np.flatnonzero(~(low | high))
+    middle = [
+        (int(groups[j]), int(u_int[j]), int(mult[j]), j)
+        for j in np.flatnonzero(~(low | high)).tolist()
+    ]
     paid = state.exact_sum(groups[low], mult[low]) if low.any() else Q(0)
     weight = int((mult[~low] * u_int[~low]).sum())
+    found = _price(state, cost, paid, weight, middle, np.flatnonzero(low).tolist())
+    if found is None:
+        return None
+    return found[0], np.array(sorted(found[1]), dtype=np.int64)
+
+
+def _price(state, cost, paid, weight, middle, capped):
+    """Exact ρ given the exact ``paid`` by capped groups and the ``weight`` Σ m·u of the
+    others; ``middle`` lists ``(group, u, m, position)`` of those not yet classified,
+    sorted here on exact budgets. Returns ``(ρ, capped positions)`` or None.
+    """
     entries = []
-    for j in middle.tolist():
-        b = state.exact_budget(int(groups[j]))
-        u = int(u_int[j])
-        entries.append((b / u, b, u, int(mult[j]), j))
+    for g, u, m, j in middle:
+        b = state.exact_budget(g)
+        entries.append((b / u, b, u, m, j))
     entries.sort(key=lambda e: e[0])
-    capped = np.flatnonzero(low).tolist()
     rho = None
     for ratio, b, u, m, j in entries:
         rho = (cost - paid) / weight
@@ -435,7 +432,56 @@ def _solve(state, cost, mult, u_int, groups, low, high):
     for ratio, _, _, _, j in entries:  # a budget equal to the price is exhausted too
         if ratio == rho:
             capped.append(j)
-    return rho, np.array(sorted(capped), dtype=np.int64)
+    return rho, capped
+
+
+def _rho_exact_small(context, state, p, hint):
+    """:func:`_rho_exact` in plain Python for a handful of supporter groups (capped
+    positions as a sorted list)."""
+    groups, mult, u_f, u_int = context.supporters.lists(p)
+    alive, budget = state.alive, state.budget_f
+    live = [j for j, g in enumerate(groups) if alive[g]]
+    if not live:
+        return None
+    b_f = [float(budget[groups[j]]) for j in live]
+    avail = sum(mult[j] * b for j, b in zip(live, b_f, strict=True))
+    cost = context.cost_q(p)
+    error = 4 * FLOAT_ERROR * state.share_f * context.problem.num_voters
+    near = avail <= context.costs_f[p] * (1 + 1e-9) + error  # not surely affordable
+    if near and state.exact_sum([groups[j] for j in live], [mult[j] for j in live]) < cost:
+        return None
+    slack = 4 * FLOAT_ERROR * state.share_f
+    if hint is not None and hint > 0 and math.isfinite(hint):
+        low, high, middle = [], [], []
+        for j, b in zip(live, b_f, strict=True):
+            u = u_f[j]
+            gap = b - hint * u
+            margin = 1e-6 * hint * u + slack
+            (low if gap < -margin else high if gap > margin else middle).append(j)
+        found = _solve_small(state, cost, (groups, mult, u_int), low, high, middle)
+        if found is not None and _verified_small(state, found[0], groups, u_f, low, high):
+            return found
+    found = _solve_small(state, cost, (groups, mult, u_int), [], [], live)
+    if found is None:
+        raise AssertionError("affordable project without a price")
+    return found
+
+
+def _solve_small(state, cost, lists, low, high, middle):
+    """:func:`_solve` over lists of positions."""
+    groups, mult, u_int = lists
+    paid = state.exact_sum([groups[j] for j in low], [mult[j] for j in low]) if low else Q(0)
+    weight = sum(mult[j] * u_int[j] for j in (*high, *middle))
+    items = [(groups[j], u_int[j], mult[j], j) for j in middle]
+    found = _price(state, cost, paid, weight, items, list(low))
+    return None if found is None else (found[0], sorted(found[1]))
+
+
+def _verified_small(state, rho, groups, u_f, low, high) -> bool:
+    """:func:`_verified` over lists of positions."""
+    r, slack, budget = float(rho), 4 * FLOAT_ERROR * state.share_f, state.budget_f
+    capped = all(float(budget[groups[j]]) + slack < r * u_f[j] * (1 - 1e-14) for j in low)
+    return capped and all(float(budget[groups[j]]) - slack > r * u_f[j] * (1 + 1e-14) for j in high)
 
 
 def _verified(state, rho, b_f, u_f, low, high, slack) -> bool:
@@ -449,6 +495,8 @@ def _verified(state, rho, b_f, u_f, low, high, slack) -> bool:
 
 def _pay(context, state, p, rho, capped) -> MesRound:
     """Charge the supporters of ``p`` at price ``rho``: capped ones pay all they have."""
+    if context.few(p):
+        return _pay_small(context, state, p, rho, capped)
     problem = context.problem
     sup = context.supporters[p]
     keep, groups = _alive_support(state, sup)
@@ -456,12 +504,7 @@ def _pay(context, state, p, rho, capped) -> MesRound:
     pays = np.ones(len(keep), dtype=bool)
     pos = np.searchsorted(keep, capped)
     pays[pos] = False
-    round_ = len(state.rhos)
-    if state.paid.shape[1] <= round_:
-        wider = np.zeros((state.paid.shape[0], max(4, 2 * state.paid.shape[1])), context.dtype)
-        wider[:, :round_] = state.paid[:, :round_]
-        state.paid = wider
-    state.rhos.append(rho)
+    round_ = _new_round(context, state, rho)
     payers = groups[pays]
     state.paid[payers, round_] = sup.u_int[keep[pays]]
     state.budget_f[payers] -= float(rho) * sup.u_f[keep[pays]]
@@ -475,6 +518,43 @@ def _pay(context, state, p, rho, capped) -> MesRound:
         supporters=int(sup.mult.sum()),
         exhausted=before + int(sup.mult[keep[~pays]].sum()),
     )
+
+
+def _pay_small(context, state, p, rho, capped) -> MesRound:
+    """:func:`_pay` in plain Python for a handful of supporter groups."""
+    groups, mult, u_f, u_int = context.supporters.lists(p)
+    alive, budget = state.alive, state.budget_f
+    round_ = _new_round(context, state, rho)
+    r, out, exhausted = float(rho), set(capped), 0
+    for j, g in enumerate(groups):
+        if not alive[g]:  # already had nothing
+            exhausted += mult[j]
+        elif j in out:
+            budget[g] = 0.0
+            alive[g] = False
+            exhausted += mult[j]
+        else:
+            state.paid[g, round_] = u_int[j]
+            budget[g] -= r * u_f[j]
+    return MesRound(
+        project=context.problem.ids[p],
+        rho=as_fraction(rho) * context.scale,
+        paid=Fraction(context.problem.costs[p]),
+        supporters=int(sum(mult)),
+        exhausted=int(exhausted),
+    )
+
+
+def _new_round(context, state, rho) -> int:
+    """Record the price of a new round (widening ``paid`` when full); its index."""
+    round_ = len(state.rhos)
+    if state.paid.shape[1] <= round_:
+        shape = (state.paid.shape[0], max(4, 2 * state.paid.shape[1]))
+        wider = np.zeros(shape, context.dtype, order="F")
+        wider[:, :round_] = state.paid[:, :round_]
+        state.paid = wider
+    state.rhos.append(rho)
+    return round_
 
 
 def is_exhaustive(*, problem: BudgetProblem, winners: Sequence[int], among: Sequence[int]) -> bool:

@@ -20,6 +20,8 @@ def tie_break_ranks(
 ) -> list[int]:
     """Rank of each project (0 wins a tie). ``order`` lists ids for ``explicit``."""
     n = problem.num_projects
+    if method == "lexicographic" and problem.tables is not None:
+        return list(problem.tables.lexicographic)  # computed once with the problem
     if method == "lexicographic":
         keys = problem.ids
     elif method == "most-votes":
