@@ -13,6 +13,7 @@ with the same ballot the same way), which is what makes the rules fast on city-s
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -98,9 +99,7 @@ class BudgetProblem:
 
     def total_utility_scaled(self) -> tuple[list[int], int]:
         """``(totals, scale)``: :meth:`total_utility` times ``scale``, as exact integers."""
-        if self.tables is not None:
-            return list(self.tables.totals), self.scale
-        return self._totals_scaled(), self.scale
+        return list(self.tables.totals), self.scale
 
     def _totals_scaled(self) -> list[int]:
         table, _ = self.scaled_utilities()
@@ -182,6 +181,14 @@ def build_problem(
     return problem
 
 
+def ranks_by(keys: Sequence) -> list[int]:
+    """Rank of each position when sorted by ``keys`` (stable: 0 for the smallest key)."""
+    ranks = [0] * len(keys)
+    for rank, p in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+        ranks[p] = rank
+    return ranks
+
+
 def _project_tables(problem: BudgetProblem) -> ProjectTables:
     table, _ = problem.scaled_utilities()
     top = max(table, default=0) * max(problem.num_voters, 1)
@@ -200,9 +207,6 @@ def _project_tables(problem: BudgetProblem) -> ProjectTables:
     )
     totals = problem._totals_scaled()
     supported = [p for p in range(problem.num_projects) if totals[p] > 0]
-    lexicographic = [0] * problem.num_projects
-    for rank, p in enumerate(sorted(range(problem.num_projects), key=problem.ids.__getitem__)):
-        lexicographic[p] = rank
     return ProjectTables(
         start=start.tolist(),
         groups=groups,
@@ -215,7 +219,7 @@ def _project_tables(problem: BudgetProblem) -> ProjectTables:
         cost_f=np.array(costs_f, dtype=np.float64),
         paying=np.array([p for p in supported if costs_f[p] > 0], dtype=np.int64),
         free=[p for p in supported if not costs_f[p] > 0],
-        lexicographic=lexicographic,
+        lexicographic=ranks_by(problem.ids),
     )
 
 

@@ -208,25 +208,24 @@ def equal_shares(
     problem = context.problem
     n_groups = len(problem.mult)
     share_q = Q(share)
-    state = _State(
-        share=share_q,
-        share_f=float(share_q),
-        budget_f=np.full(n_groups, float(share_q)),
-        alive=np.ones(n_groups, dtype=bool),
-        paid=np.zeros((n_groups, 0), dtype=context.dtype),
-    )
     costs = context.costs_f
     # budgets only shrink: a project its supporters cannot pay for at the start is out
     # (the same float test as the lazy evaluation would make, done once for all)
     candidates = context.chosen
     out = context.voters_f * float(share_q) < context.cost_f * (1 - 1e-9)
-    state.removed.update(candidates[out].tolist())
     heap = [(costs[p] / context.totals[p], p) for p in candidates[~out].tolist()]
     heapq.heapify(heap)
-    # one column per round, at most one round per project left: allocated once, by
-    # column (a round writes one column; widening a large table every few rounds cost
-    # a fifth of a run on 51,202 groups)
-    state.paid = np.zeros((n_groups, max(len(heap), 1)), dtype=context.dtype, order="F")
+    state = _State(
+        share=share_q,
+        share_f=float(share_q),
+        budget_f=np.full(n_groups, float(share_q)),
+        alive=np.ones(n_groups, dtype=bool),
+        # one column per round, at most one round per project in the heap: allocated
+        # once, by column (a round writes one column; widening a large table every few
+        # rounds cost a fifth of a run on 51,202 groups)
+        paid=np.zeros((n_groups, max(len(heap), 1)), dtype=context.dtype, order="F"),
+    )
+    state.removed.update(candidates[out].tolist())
     winners = list(context.free)
     evaluated = [-1] * problem.num_projects  # round in which the heap value was computed
     while heap:
@@ -504,7 +503,7 @@ def _pay(context, state, p, rho, capped) -> MesRound:
     pays = np.ones(len(keep), dtype=bool)
     pos = np.searchsorted(keep, capped)
     pays[pos] = False
-    round_ = _new_round(context, state, rho)
+    round_ = _new_round(state, rho)
     payers = groups[pays]
     state.paid[payers, round_] = sup.u_int[keep[pays]]
     state.budget_f[payers] -= float(rho) * sup.u_f[keep[pays]]
@@ -524,7 +523,7 @@ def _pay_small(context, state, p, rho, capped) -> MesRound:
     """:func:`_pay` in plain Python for a handful of supporter groups."""
     groups, mult, u_f, u_int = context.supporters.lists(p)
     alive, budget = state.alive, state.budget_f
-    round_ = _new_round(context, state, rho)
+    round_ = _new_round(state, rho)
     r, out, exhausted = float(rho), set(capped), 0
     for j, g in enumerate(groups):
         if not alive[g]:  # already had nothing
@@ -545,16 +544,10 @@ def _pay_small(context, state, p, rho, capped) -> MesRound:
     )
 
 
-def _new_round(context, state, rho) -> int:
-    """Record the price of a new round (widening ``paid`` when full); its index."""
-    round_ = len(state.rhos)
-    if state.paid.shape[1] <= round_:
-        shape = (state.paid.shape[0], max(4, 2 * state.paid.shape[1]))
-        wider = np.zeros(shape, context.dtype, order="F")
-        wider[:, :round_] = state.paid[:, :round_]
-        state.paid = wider
+def _new_round(state, rho) -> int:
+    """Record the price of a new round; its index (its column of ``paid``)."""
     state.rhos.append(rho)
-    return round_
+    return len(state.rhos) - 1
 
 
 def is_exhaustive(*, problem: BudgetProblem, winners: Sequence[int], among: Sequence[int]) -> bool:

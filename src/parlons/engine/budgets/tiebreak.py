@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from parlons.engine.budgets.instance import BudgetProblem
+from parlons.engine.budgets.instance import BudgetProblem, ranks_by
 
 TIE_BREAKS = ("lexicographic", "most-votes", "lowest-cost", "explicit")
 
@@ -20,11 +20,9 @@ def tie_break_ranks(
 ) -> list[int]:
     """Rank of each project (0 wins a tie). ``order`` lists ids for ``explicit``."""
     n = problem.num_projects
-    if method == "lexicographic" and problem.tables is not None:
-        return list(problem.tables.lexicographic)  # computed once with the problem
     if method == "lexicographic":
-        keys = problem.ids
-    elif method == "most-votes":
+        return list(problem.tables.lexicographic)  # computed once with the problem
+    if method == "most-votes":
         keys = [(-int(problem.vote_counts[p]), problem.ids[p]) for p in range(n)]
     elif method == "lowest-cost":
         keys = [(problem.costs[p], problem.ids[p]) for p in range(n)]
@@ -36,8 +34,4 @@ def tie_break_ranks(
         keys = [(listed.get(problem.ids[p], len(listed)), problem.ids[p]) for p in range(n)]
     else:
         raise ValueError(f"unknown tie-break {method!r}; choose from {', '.join(TIE_BREAKS)}")
-    ranked = sorted(range(n), key=keys.__getitem__)
-    ranks = [0] * n
-    for r, p in enumerate(ranked):
-        ranks[p] = r
-    return ranks
+    return ranks_by(keys)

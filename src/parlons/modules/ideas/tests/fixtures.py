@@ -15,18 +15,6 @@ _counter = itertools.count(1)
 ALL_OPEN = ("submit", "comment", "support")
 
 
-@pytest.fixture(autouse=True)
-def site_language():
-    """Each test starts in the site's language and leaves no language behind (a request
-    to /en/... activates English in the thread, which later reverse() calls would use)."""
-    from django.conf import settings
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.deactivate()
-
-
 @dataclass
 class IdeaBox:
     """An organisation with one process and one idea box, and the phase that opens it."""
