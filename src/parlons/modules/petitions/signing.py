@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parlons.core.permissions import decide
+from parlons.lib.group_commit import GroupCommit
 from parlons.modules.petitions.models import (
     COMMENT_MAX,
     NAME_MAX,
@@ -266,36 +267,88 @@ SIGNED_COLUMNS = (
     "mail_due",
     "suspicious",
 )
-_insert_sql: dict[str, str] = {}
 
 
 def append_signature(**values: Any) -> int | None:
-    """One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or None
-    when this e-mail has already signed this petition (the unique constraint decides;
-    no exception, so no savepoint and nothing to roll back).
+    """Append one signature: the new row's id, or None when this e-mail has already
+    signed this petition (the unique constraint decides; no exception, so no savepoint
+    and nothing to roll back).
 
     ``values`` are the :data:`SIGNED_COLUMNS`; the other columns are NULL (nothing
-    invalidated or unsubscribed yet).  Built by hand rather than by the ORM: this is
-    the statement of every signature of a spike, and the ORM's compilation of it cost
-    more CPU than PostgreSQL's work.
+    invalidated or unsubscribed yet).  On PostgreSQL, outside a transaction, the rows of
+    all the threads of this process signing at the same moment are written by one
+    statement (:data:`signatures_group`): the call returns once that statement, and so
+    this row, is committed.
     """
     ops = connection.ops
-    sql = _insert_sql.get(connection.vendor)
-    if sql is None:
-        table = ops.quote_name(Signature._meta.db_table)
-        columns = ", ".join(ops.quote_name(c) for c in SIGNED_COLUMNS)
-        marks = ", ".join(["%s"] * len(SIGNED_COLUMNS))
-        sql = _insert_sql[connection.vendor] = (
-            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
-            "ON CONFLICT (petition_id, email) DO NOTHING RETURNING id"
-        )
     values["ip"] = ops.adapt_ipaddressfield_value(values["ip"])
     values["created_at"] = ops.adapt_datetimefield_value(values["created_at"])
     values["confirmed_at"] = ops.adapt_datetimefield_value(values["confirmed_at"])
+    row = tuple(values[c] for c in SIGNED_COLUMNS)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return signatures_group(row)
+    return insert_signature(row)
+
+
+_sql: dict[str, str] = {}
+
+
+def _table_and_columns() -> tuple[str, str]:
+    ops = connection.ops
+    return (
+        ops.quote_name(Signature._meta.db_table),
+        ", ".join(ops.quote_name(c) for c in SIGNED_COLUMNS),
+    )
+
+
+def insert_signature(row: tuple) -> int | None:
+    """One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` (built by hand rather than by
+    the ORM: this is the statement of every signature of a spike, and the ORM's
+    compilation of it cost more CPU than PostgreSQL's work)."""
+    sql = _sql.get(f"one:{connection.vendor}")
+    if sql is None:
+        table, columns = _table_and_columns()
+        marks = ", ".join(["%s"] * len(SIGNED_COLUMNS))
+        sql = _sql[f"one:{connection.vendor}"] = (
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+            "ON CONFLICT (petition_id, email) DO NOTHING RETURNING id"
+        )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [values[c] for c in SIGNED_COLUMNS])
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(sql, row)
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def insert_signatures(rows: list[tuple]) -> list[int | None]:
+    """Many signatures in one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING``
+    (PostgreSQL): one id per row, None for a row whose e-mail had already signed, or
+    came twice in ``rows`` (the first one is written)."""
+    if len(rows) == 1:
+        return [insert_signature(rows[0])]
+    sql = _sql.get("many")
+    if sql is None:
+        table, columns = _table_and_columns()
+        by_column = {f.column: f for f in Signature._meta.concrete_fields}
+        arrays = ", ".join(f"%s::{by_column[c].db_type(connection)}[]" for c in SIGNED_COLUMNS)
+        sql = _sql["many"] = (
+            f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT (petition_id, email) DO NOTHING RETURNING id, petition_id, email"
+        )
+    petition, email = SIGNED_COLUMNS.index("petition_id"), SIGNED_COLUMNS.index("email")
+    first: dict[tuple, int] = {}
+    for n, row in enumerate(rows):
+        first.setdefault((row[petition], row[email]), n)
+    unique = [rows[n] for n in first.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in zip(*unique, strict=True)])
+        made = {(p, e): pk for pk, p, e in cursor.fetchall()}
+    return [
+        made.get((row[petition], row[email])) if first[row[petition], row[email]] == n else None
+        for n, row in enumerate(rows)
+    ]
+
+
+signatures_group = GroupCommit(many=insert_signatures, one=insert_signature)
 
 
 def _answer_repeat(*, petition: Petition, email: str) -> None:
@@ -322,8 +375,9 @@ def unsubscribe_token(signature: Signature) -> str:
     return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(signature.pk))
 
 
-def do_confirm_signature(*, petition: Petition, token: str) -> Signature:
-    """Count the signature named by ``token`` (one conditional UPDATE, safe in parallel).
+def do_confirm_signature(*, petition: Petition, token: str) -> int:
+    """Count the signature named by ``token`` (one conditional UPDATE, safe in parallel);
+    returns its id.
 
     An unknown, forged or expired link, a reused one, or a closed petition raise a
     translated ValidationError and change nothing.
@@ -337,10 +391,14 @@ def do_confirm_signature(*, petition: Petition, token: str) -> Signature:
     except (signing.BadSignature, ValueError):
         raise ValidationError(INVALID_LINK, code="link") from None
     if petition_is_open(petition):
-        now = timezone.now()
         # the common case in one statement; the reads below only say why it did nothing
-        if _confirm(pk=pk, petition_id=petition.pk, now=now):
-            return Signature(pk=pk, petition=petition, confirmed_at=now)
+        row = (pk, petition.pk, connection.ops.adapt_datetimefield_value(timezone.now()))
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            counted = confirmations_group(row)
+        else:
+            counted = confirm_signature(row)
+        if counted:
+            return pk
     signature = (
         Signature._base_manager.filter(pk=pk, petition=petition, email__isnull=False)
         .only("pk", "confirmed_at", "petition_id")
@@ -353,21 +411,47 @@ def do_confirm_signature(*, petition: Petition, token: str) -> Signature:
     raise ValidationError(CLOSED, code="closed")
 
 
-def _confirm(*, pk: int, petition_id: int, now) -> bool:
+def confirm_signature(row: tuple) -> bool:
     """``UPDATE ... SET confirmed_at`` where still unconfirmed; True if it counted.
 
-    Hand-built like :func:`append_signature`: the ORM's compilation of this one
-    statement cost more CPU than the rest of the confirmation request.
+    ``row`` is (signature id, petition id, time).  Hand-built like
+    :func:`insert_signature`: the ORM's compilation of this one statement cost more CPU
+    than the rest of the confirmation request.
     """
-    ops = connection.ops
-    table = ops.quote_name(Signature._meta.db_table)
+    table = connection.ops.quote_name(Signature._meta.db_table)
+    pk, petition_id, now = row
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
             "AND email IS NOT NULL AND confirmed_at IS NULL",
-            [ops.adapt_datetimefield_value(now), pk, petition_id],
+            [now, pk, petition_id],
         )
         return cursor.rowcount == 1
+
+
+def confirm_signatures(rows: list[tuple]) -> list[bool]:
+    """Many confirmations in one ``UPDATE ... FROM unnest(...)`` (PostgreSQL): True for
+    each row that counted; a link followed twice in ``rows`` counts on its first row."""
+    if len(rows) == 1:
+        return [confirm_signature(rows[0])]
+    first: dict[tuple[int, int], int] = {}
+    for n, (pk, petition, _now) in enumerate(rows):
+        first.setdefault((pk, petition), n)
+    unique = [rows[n] for n in first.values()]
+    table = connection.ops.quote_name(Signature._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS s SET confirmed_at = u.at "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS u(id, petition, at) "
+            "WHERE s.id = u.id AND s.petition_id = u.petition "
+            "AND s.email IS NOT NULL AND s.confirmed_at IS NULL RETURNING s.id, s.petition_id",
+            [list(column) for column in zip(*unique, strict=True)],
+        )
+        counted = set(cursor.fetchall())
+    return [row[:2] in counted and first[row[:2]] == n for n, row in enumerate(rows)]
+
+
+confirmations_group = GroupCommit(many=confirm_signatures, one=confirm_signature)
 
 
 def do_unsubscribe(*, petition: Petition, token: str) -> None:
