@@ -4,8 +4,10 @@ During a spike every guest asks the same questions: which petition is at this ad
 may a guest sign it now, what does the thank-you page look like, what is the count.
 Each web process keeps those answers ``ttl`` seconds, so a signature costs one INSERT
 and not half a dozen reads.  The price: a phase that closes, a petition unpublished or
-a count updated shows up to ``ttl`` seconds late in each process.  Account holders
-never go through these memos.
+a count updated shows up to ``ttl`` seconds late in each process.  When an answer
+expires, one thread makes it again while the others go on with the old one for that
+moment (no stampede of identical queries every ``ttl``).  Account holders never go
+through these memos.
 """
 
 from __future__ import annotations
@@ -23,19 +25,29 @@ class Memo:
         self.ttl, self.size = ttl, size
         self._items: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
+        self._making: set[Hashable] = set()
         _all.append(self)
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept for ``key``, or ``make()`` (kept ``ttl`` seconds)."""
         now = time.monotonic()
         found = self._items.get(key)
-        if found is not None and found[0] > now:
-            return found[1]
-        value = make()
+        if found is not None:
+            if found[0] > now:
+                return found[1]
+            with self._lock:  # stale: one thread makes it again, the others keep the old
+                if key in self._making:
+                    return found[1]
+                self._making.add(key)
+        try:
+            value = make()
+        finally:
+            if found is not None:
+                self._making.discard(key)
         with self._lock:
             if len(self._items) >= self.size:
                 self._items.clear()
-            self._items[key] = (now + self.ttl, value)
+            self._items[key] = (time.monotonic() + self.ttl, value)
         return value
 
     def clear(self) -> None:

@@ -228,12 +228,13 @@ def kept_confirmed(petition, make_request) -> bytes:
     that no language link of the kept page holds this signer's secret link.  The lean
     route (:mod:`.lean`) serves the same kept bytes under the same key.
     """
-    context = {"instance": petition.instance, "process": petition.instance.process}
-    page = reverse("petitions:petition", kwargs=petition_kwargs(petition))
-    key = ("petitions/confirmed.html", petition.pk, get_language())
-    return memo.guest_pages.get(
-        key, lambda: _render_at(make_request(), page, {**context, "petition": petition})
-    )
+
+    def make() -> bytes:
+        page = reverse("petitions:petition", kwargs=petition_kwargs(petition))
+        context = {"instance": petition.instance, "process": petition.instance.process}
+        return _render_at(make_request(), page, {**context, "petition": petition})
+
+    return memo.guest_pages.get(("petitions/confirmed.html", petition.pk, get_language()), make)
 
 
 def _render_at(request, path: str, context: dict) -> bytes:

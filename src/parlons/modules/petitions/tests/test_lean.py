@@ -304,3 +304,31 @@ def test_rate_limits_on_redis_count_in_one_round_trip(redis_cache, make_petition
     assert refused.status_code == 429 and not refused.lean
     assert sign(petition, 4, REMOTE_ADDR="203.0.113.9").status_code == 429  # per petition
     assert Signature.objects.count() == 2
+
+
+def test_an_expired_memo_is_made_again_by_one_thread_while_the_others_keep_the_old():
+    import threading
+    import time
+
+    from parlons.modules.petitions.memo import Memo
+
+    memo = Memo(ttl=0.01)
+    assert memo.get("k", lambda: "old") == "old"
+    time.sleep(0.02)
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return "new"
+
+    maker = threading.Thread(target=lambda: memo.get("k", slow))
+    maker.start()
+    started.wait(5)
+    others = [memo.get("k", slow) for _ in range(5)]  # while the first is making it
+    release.set()
+    maker.join(5)
+    assert others == ["old"] * 5
+    assert calls == [1]
+    assert memo.get("k", slow) == "new"
