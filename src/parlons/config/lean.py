@@ -97,16 +97,27 @@ def is_secure(environ: dict) -> bool:
     return environ.get("wsgi.url_scheme") == "https"
 
 
+_hosts: dict[str, bool] = {}
+_hosts_for: list = [None, None]  # the ALLOWED_HOSTS and DEBUG that _hosts answered for
+
+
 def host_allowed(environ: dict) -> bool:
+    """Django's ``ALLOWED_HOSTS`` rule; the answers kept per Host header (a few dozen)."""
     from django.conf import settings
     from django.http.request import split_domain_port, validate_host
 
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-    domain, _port = split_domain_port(host)
     hosts = settings.ALLOWED_HOSTS
-    if settings.DEBUG and not hosts:
-        hosts = [".localhost", "127.0.0.1", "[::1]"]
-    return bool(domain) and validate_host(domain, hosts)
+    if _hosts_for[0] is not hosts or _hosts_for[1] != settings.DEBUG or len(_hosts) > 64:
+        _hosts.clear()
+        _hosts_for[:] = [hosts, settings.DEBUG]
+    allowed = _hosts.get(host)
+    if allowed is None:
+        domain, _port = split_domain_port(host)
+        if settings.DEBUG and not hosts:
+            hosts = [".localhost", "127.0.0.1", "[::1]"]
+        allowed = _hosts[host] = bool(domain) and validate_host(domain, hosts)
+    return allowed
 
 
 _headers: dict[bool, list[tuple[str, str]]] = {}

@@ -5,6 +5,8 @@ only turns that into Django settings.  The same code runs embedded (SQLite, loca
 memory, files) and in production (PostgreSQL, Redis, SMTP or a provider).
 """
 
+import os
+
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +204,11 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # embeddable widgets opt out view by view
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The client's address behind reverse proxies, by allauth's rule (its rate limits and the
+# petitions' per-connection limit): how many proxies in front append to X-Forwarded-For,
+# or the one header a trusted proxy sets.  None trusted by default: the peer's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("PARLONS_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("PARLONS_TRUSTED_CLIENT_IP_HEADER") or None
 if ENV.production:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

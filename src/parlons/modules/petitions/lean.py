@@ -145,10 +145,12 @@ class _Request:
 
 def _client_ip(environ: dict) -> str | None:
     """The accounts' rule for the client address, as the full path applies it."""
-    from allauth import app_settings
     from allauth.core.internal.httpkit import clean_client_ip, get_client_ip
 
-    if not app_settings.TRUSTED_CLIENT_IP_HEADER and not app_settings.TRUSTED_PROXY_COUNT:
+    # allauth's settings, read from Django's (allauth's own lookup costs more than the rest)
+    if not getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None) and not getattr(
+        settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0
+    ):
         ip = environ.get("REMOTE_ADDR")  # no proxy trusted: the peer's address
         return clean_client_ip(ip) if ip else None
     return get_client_ip(_Request(environ))
