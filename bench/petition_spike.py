@@ -271,6 +271,26 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def cpu_of_command(name: str) -> float:
+    """User + system CPU of every live process whose command is ``name`` (the database)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() != name:
+                    continue
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 async def wait_up(port: int, path: str) -> None:
     for _ in range(1500):  # up to 5 minutes: a loaded machine starts slowly
         conn = Connection(port)
@@ -288,7 +308,7 @@ async def wait_up(port: int, path: str) -> None:
 # --- the spike ---------------------------------------------------------------------------
 
 
-async def spike(args, base: str, sink: Sink, server: subprocess.Popen) -> dict:
+async def spike(args, base: str, sink: Sink, server: subprocess.Popen, probe) -> dict:
     stats = {"retries": 0, "sign_status": {}, "confirm_status": {}, "reads": 0}
     accepted: set[str] = set()
     confirmed: list[str] = []
@@ -353,6 +373,7 @@ async def spike(args, base: str, sink: Sink, server: subprocess.Popen) -> dict:
     started = time.perf_counter()
     await asyncio.gather(*(signer() for _ in range(args.clients)))
     spike_seconds = time.perf_counter() - started
+    stats["cpu_at_end_of_signing"] = probe()
     done.set()
     await asyncio.gather(*readers)
     reads_per_second = stats["reads"] / spike_seconds
@@ -479,7 +500,18 @@ async def main() -> None:
         await wait_up(args.port, base)
         print(f"==> spike: {args.signatures} signatures from {args.clients} clients", flush=True)
         cpu_before = cpu_seconds(server.pid), cpu_seconds(worker.pid)
-        result = await spike(args, base, sink, server)
+
+        def probe() -> tuple[float, ...]:
+            return (
+                cpu_seconds(server.pid),
+                cpu_seconds(worker.pid),
+                cpu_of_command("postgres"),
+                own_cpu(),
+            )
+
+        before = probe()
+        result = await spike(args, base, sink, server, probe)
+        signing_cpu = [b - a for a, b in zip(before, result["cpu_at_end_of_signing"], strict=True)]
         final, waited = await final_count(args, base, len(result["accepted"]))
         cpu_web = cpu_seconds(server.pid) - cpu_before[0]
         cpu_tasks = cpu_seconds(worker.pid) - cpu_before[1]
@@ -528,6 +560,12 @@ async def main() -> None:
     print(
         f"CPU per signature        web {cpu_web / n * 1000:.1f} ms (sign + confirm + reads), "
         f"task worker {cpu_tasks / n * 1000:.1f} ms (e-mails, counts)"
+    )
+    web, tasks, database, bench = (c / n * 1000 for c in signing_cpu)
+    print(
+        f"CPU while signing        web {web:.2f} ms, task worker {tasks:.2f} ms, "
+        f"PostgreSQL {database:.2f} ms, this bench {bench:.2f} ms per accepted signature "
+        f"(at most {os.cpu_count() * 1000 / (web + tasks + database + bench):.0f}/s on {os.cpu_count()} cores)"
     )
     print(f"machine load average     {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if result["killed"]:
