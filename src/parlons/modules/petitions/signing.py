@@ -11,6 +11,7 @@ had already signed (or a fresh confirmation link if they never confirmed).
 from __future__ import annotations
 
 import ipaddress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -293,6 +294,28 @@ def append_signature(**values: Any) -> int | None:
 _sql: dict[str, str] = {}
 
 
+@contextmanager
+def hot_cursor():
+    """A cursor for the hand-built statements of signing and confirming.
+
+    On PostgreSQL, a plain psycopg cursor on Django's connection: parameters bound by
+    the server (Django's cursors quote them in Python) and statements prepared by
+    psycopg after a few runs, so PostgreSQL does not parse and plan them each time.
+    Errors are Django's, and mark the connection as Django's cursor would.  Where
+    queries are being logged (``DEBUG``, tests counting queries) Django's cursor is
+    used, so that they are counted.
+    """
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
 def _table_and_columns() -> tuple[str, str]:
     ops = connection.ops
     return (
@@ -313,7 +336,7 @@ def insert_signature(row: tuple) -> int | None:
             f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
             "ON CONFLICT (petition_id, email) DO NOTHING RETURNING id"
         )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, row)
         found = cursor.fetchone()
     return found[0] if found else None
@@ -339,7 +362,7 @@ def insert_signatures(rows: list[tuple]) -> list[int | None]:
     for n, row in enumerate(rows):
         first.setdefault((row[petition], row[email]), n)
     unique = [rows[n] for n in first.values()]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [list(column) for column in zip(*unique, strict=True)])
         made = {(p, e): pk for pk, p, e in cursor.fetchall()}
     return [
@@ -420,7 +443,7 @@ def confirm_signature(row: tuple) -> bool:
     """
     table = connection.ops.quote_name(Signature._meta.db_table)
     pk, petition_id, now = row
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
             "AND email IS NOT NULL AND confirmed_at IS NULL",
@@ -439,7 +462,7 @@ def confirm_signatures(rows: list[tuple]) -> list[bool]:
         first.setdefault((pk, petition), n)
     unique = [rows[n] for n in first.values()]
     table = connection.ops.quote_name(Signature._meta.db_table)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS s SET confirmed_at = u.at "
             "FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS u(id, petition, at) "
