@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db import transaction
 
@@ -17,35 +15,6 @@ from parlons.core.notifications.tasks import send_email
 pytestmark = pytest.mark.django_db
 
 SITE = {"name": "Parlons", "domain": "parlons.example"}
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every envelope it accepts."""
-
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    yield inbox
-    controller.stop()
 
 
 @pytest.mark.django_db(transaction=True)
