@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import binascii
 import contextlib
 import email
 import os
@@ -204,6 +205,14 @@ class Sink:
 
     def take(self, raw: bytes) -> None:
         self.messages += 1
+        head, _sep, body = raw.partition(b"\r\n\r\n")
+        if b"multipart/" not in head:  # one text part: decode it without the email parser
+            if b"quoted-printable" in head.lower():
+                body = binascii.a2b_qp(body)
+            found = LINK.search(body)
+            if found:
+                self.links.put_nowait(urlsplit(found.group(0).decode()).path)
+            return
         message = email.message_from_bytes(raw)
         for part in message.walk():
             if part.get_content_type() == "text/plain":
