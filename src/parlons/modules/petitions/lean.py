@@ -143,6 +143,9 @@ class _Request:
         return HttpHeaders(self.META)
 
 
+_clean_ips: dict[str, str] = {}  # the peer's address as given → as cleaned ('' if not one)
+
+
 def _client_ip(environ: dict) -> str | None:
     """The accounts' rule for the client address, as the full path applies it."""
     from allauth.core.internal.httpkit import clean_client_ip, get_client_ip
@@ -152,7 +155,14 @@ def _client_ip(environ: dict) -> str | None:
         settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0
     ):
         ip = environ.get("REMOTE_ADDR")  # no proxy trusted: the peer's address
-        return clean_client_ip(ip) if ip else None
+        if not ip:
+            return None
+        cleaned = _clean_ips.get(ip)
+        if cleaned is None:
+            if len(_clean_ips) > 10_000:
+                _clean_ips.clear()
+            cleaned = _clean_ips[ip] = clean_client_ip(ip) or ""
+        return cleaned or None
     return get_client_ip(_Request(environ))
 
 

@@ -11,7 +11,6 @@ had already signed (or a fresh confirmation link if they never confirmed).
 from __future__ import annotations
 
 import ipaddress
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -294,26 +293,30 @@ def append_signature(**values: Any) -> int | None:
 _sql: dict[str, str] = {}
 
 
-@contextmanager
-def hot_cursor():
-    """A cursor for the hand-built statements of signing and confirming.
+def execute_hot(sql: str, params: Any) -> tuple[list[tuple], int]:
+    """Run one of the hand-built statements of signing and confirming: (rows it
+    returned, rows it changed).
 
-    On PostgreSQL, a plain psycopg cursor on Django's connection: parameters bound by
-    the server (Django's cursors quote them in Python) and statements prepared by
-    psycopg after a few runs, so PostgreSQL does not parse and plan them each time.
-    Errors are Django's, and mark the connection as Django's cursor would.  Where
-    queries are being logged (``DEBUG``, tests counting queries) Django's cursor is
-    used, so that they are counted.
+    On PostgreSQL, on a plain psycopg cursor of Django's connection, kept with it:
+    parameters bound by the server (Django's cursors quote them in Python) and the
+    statement prepared by psycopg after a few runs, so PostgreSQL does not parse and
+    plan it each time.  Errors are Django's, and mark the connection as Django's cursor
+    would.  Where queries are being logged (``DEBUG``, tests counting queries) Django's
+    cursor runs it, so that it is counted.
     """
     if connection.vendor != "postgresql" or connection.queries_logged:
         with connection.cursor() as cursor:
-            yield cursor
-        return
-    import psycopg
-
+            cursor.execute(sql, params)
+            return (cursor.fetchall() if cursor.description else []), cursor.rowcount
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        yield cursor
+    with connection.wrap_database_errors:
+        cursor = getattr(connection, "_parlons_hot_cursor", None)
+        if cursor is None or cursor.closed or cursor.connection is not connection.connection:
+            import psycopg
+
+            cursor = connection._parlons_hot_cursor = psycopg.Cursor(connection.connection)
+        cursor.execute(sql, params)
+        return (cursor.fetchall() if cursor.description else []), cursor.rowcount
 
 
 def _table_and_columns() -> tuple[str, str]:
@@ -336,10 +339,8 @@ def insert_signature(row: tuple) -> int | None:
             f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
             "ON CONFLICT (petition_id, email) DO NOTHING RETURNING id"
         )
-    with hot_cursor() as cursor:
-        cursor.execute(sql, row)
-        found = cursor.fetchone()
-    return found[0] if found else None
+    found, _changed = execute_hot(sql, row)
+    return found[0][0] if found else None
 
 
 def insert_signatures(rows: list[tuple]) -> list[int | None]:
@@ -362,9 +363,8 @@ def insert_signatures(rows: list[tuple]) -> list[int | None]:
     for n, row in enumerate(rows):
         first.setdefault((row[petition], row[email]), n)
     unique = [rows[n] for n in first.values()]
-    with hot_cursor() as cursor:
-        cursor.execute(sql, [list(column) for column in zip(*unique, strict=True)])
-        made = {(p, e): pk for pk, p, e in cursor.fetchall()}
+    found, _changed = execute_hot(sql, [list(column) for column in zip(*unique, strict=True)])
+    made = {(p, e): pk for pk, p, e in found}
     return [
         made.get((row[petition], row[email])) if first[row[petition], row[email]] == n else None
         for n, row in enumerate(rows)
@@ -443,13 +443,12 @@ def confirm_signature(row: tuple) -> bool:
     """
     table = connection.ops.quote_name(Signature._meta.db_table)
     pk, petition_id, now = row
-    with hot_cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
-            "AND email IS NOT NULL AND confirmed_at IS NULL",
-            [now, pk, petition_id],
-        )
-        return cursor.rowcount == 1
+    _rows, changed = execute_hot(
+        f"UPDATE {table} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
+        "AND email IS NOT NULL AND confirmed_at IS NULL",
+        [now, pk, petition_id],
+    )
+    return changed == 1
 
 
 def confirm_signatures(rows: list[tuple]) -> list[bool]:
@@ -462,15 +461,14 @@ def confirm_signatures(rows: list[tuple]) -> list[bool]:
         first.setdefault((pk, petition), n)
     unique = [rows[n] for n in first.values()]
     table = connection.ops.quote_name(Signature._meta.db_table)
-    with hot_cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS s SET confirmed_at = u.at "
-            "FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS u(id, petition, at) "
-            "WHERE s.id = u.id AND s.petition_id = u.petition "
-            "AND s.email IS NOT NULL AND s.confirmed_at IS NULL RETURNING s.id, s.petition_id",
-            [list(column) for column in zip(*unique, strict=True)],
-        )
-        counted = set(cursor.fetchall())
+    found, _changed = execute_hot(
+        f"UPDATE {table} AS s SET confirmed_at = u.at "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS u(id, petition, at) "
+        "WHERE s.id = u.id AND s.petition_id = u.petition "
+        "AND s.email IS NOT NULL AND s.confirmed_at IS NULL RETURNING s.id, s.petition_id",
+        [list(column) for column in zip(*unique, strict=True)],
+    )
+    counted = set(found)
     return [row[:2] in counted and first[row[:2]] == n for n, row in enumerate(rows)]
 
 
