@@ -109,6 +109,22 @@ def mailers(*, email_url: str, anymail_provider: str, var_dir: Path) -> dict:
     }
 
 
+def _live_files_url(url: str) -> str:
+    """Where browsers read the live files: this site's ``/live/`` or a CDN's address."""
+    parts = urlsplit(url)
+    if not url.endswith("/") or not (url.startswith("/") or parts.scheme in {"http", "https"}):
+        raise ImproperlyConfigured(
+            f"PARLONS_LIVE_FILES_URL must be a path or an http(s) address ending in /, not {url!r}"
+        )
+    return url
+
+
+def origin_of(url: str) -> list[str]:
+    """``[scheme://host]`` of an absolute address (for the CSP); ``[]`` for a path."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.netloc else []
+
+
 @dataclass(frozen=True)
 class Environment:
     profile: str
@@ -124,6 +140,7 @@ class Environment:
     anymail_provider: str
     anymail: dict[str, str]
     guest_retention_months: int
+    live_files_url: str = "/live/"
 
     @property
     def production(self) -> bool:
@@ -163,6 +180,7 @@ def read() -> Environment:
         site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
         anymail_provider=os.environ.get("ANYMAIL_PROVIDER", ""),
         guest_retention_months=_int("GUEST_RETENTION_MONTHS", 6),
+        live_files_url=_live_files_url(os.environ.get("PARLONS_LIVE_FILES_URL", "/live/")),
         anymail={
             name.removeprefix("ANYMAIL_"): value
             for name, value in os.environ.items()

@@ -150,6 +150,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Small public files the batch jobs write and granian serves without Python (the live
+# count of each petition); LIVE_FILES_URL may point at a CDN that mirrors LIVE_FILES_DIR.
+LIVE_FILES_DIR = VAR_DIR / "live"
+LIVE_FILES_URL = ENV.live_files_url
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,7 +197,7 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, *environment.origin_of(ENV.live_files_url)],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],

@@ -48,6 +48,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("media/<path:path>", serve_media, name="media"),  # never as a page: see portal/media.py
+    # files the batch jobs write, served by granian in front (see parlons serve)
+    path("live/petitions/", include("parlons.modules.petitions.live_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),

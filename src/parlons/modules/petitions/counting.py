@@ -14,8 +14,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from parlons.core.audit.services import log_action
-from parlons.core.processes.models import Area
+from parlons.core.processes.models import Area, Visibility
 from parlons.core.tenancy import scopes_disabled
+from parlons.modules.petitions import public_counts
 from parlons.modules.petitions.models import Petition, Signature, Status
 from parlons.modules.petitions.settings import setting
 
@@ -36,39 +37,76 @@ def _area_of_postcode(process_ids) -> dict[int, dict[str, str]]:
     return found
 
 
+def _guest_may_see(petition: Petition) -> bool:
+    """As ``count.json`` answers a guest: the process published and not private."""
+    process = petition.instance.process
+    return process.published and process.visibility != Visibility.PRIVATE
+
+
+def _remove_stale_count_files(*, written: set[int]) -> None:
+    """Remove the count files of petitions a guest may no longer see (withdrawn, hidden);
+    those no longer recounted (closed long ago, anonymised) keep their final count."""
+    others = public_counts.count_file_pks() - written
+    if not others:
+        return
+    kept = {
+        petition.pk
+        for petition in Petition._base_manager.filter(
+            pk__in=others, status=Status.PUBLISHED
+        ).select_related("instance__process")
+        if _guest_may_see(petition)
+    }
+    for pk in others - kept:
+        public_counts.remove_count_file(pk)
+
+
 def do_count_signatures(*, now=None) -> int:
-    """Recount the petitions still moving; returns how many petitions changed count."""
+    """Recount the petitions still moving and write their public count files (see
+    :mod:`.public_counts`); returns how many petitions changed count."""
     now = now or timezone.now()
     with scopes_disabled():
         petitions = list(
             Petition.objects.filter(status=Status.PUBLISHED, anonymised_at__isnull=True)
             .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=now - RECOUNT_AFTER_CLOSE))
-            .select_related("instance")
+            .select_related("instance__process")
         )
-        if not petitions:
-            return 0
-        areas = _area_of_postcode({p.instance.process_id for p in petitions})
-        by_petition: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        rows = (
-            Signature._base_manager.filter(COUNTED, petition__in=petitions)
-            .values_list("petition_id", "postcode")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for petition_id, postcode, n in rows:
-            by_petition[petition_id][postcode] += n
-        changed = 0
+        changed = _recount(petitions, now=now) if petitions else 0
+        written = set()
         for petition in petitions:
-            mapping = areas.get(petition.instance.process_id, {})
-            by_area: dict[str, int] = defaultdict(int)
-            for postcode, n in by_petition[petition.pk].items():
-                by_area[mapping.get(postcode, UNKNOWN_AREA)] += n
-            total = sum(by_area.values())
-            if total != petition.signature_count or dict(by_area) != petition.counts_by_area:
-                changed += 1
-            Petition._base_manager.filter(pk=petition.pk).update(
-                signature_count=total, counts_by_area=dict(by_area), counted_at=now
-            )
+            if _guest_may_see(petition):
+                public_counts.write_count_file(petition)
+                written.add(petition.pk)
+        _remove_stale_count_files(written=written)
+    return changed
+
+
+def _recount(petitions: list[Petition], *, now) -> int:
+    """Count each petition's signatures by area and store them on its row (and on the
+    loaded object, for its count file); returns how many changed."""
+    areas = _area_of_postcode({p.instance.process_id for p in petitions})
+    by_petition: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Signature._base_manager.filter(COUNTED, petition__in=petitions)
+        .values_list("petition_id", "postcode")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for petition_id, postcode, n in rows:
+        by_petition[petition_id][postcode] += n
+    changed = 0
+    for petition in petitions:
+        mapping = areas.get(petition.instance.process_id, {})
+        by_area: dict[str, int] = defaultdict(int)
+        for postcode, n in by_petition[petition.pk].items():
+            by_area[mapping.get(postcode, UNKNOWN_AREA)] += n
+        total = sum(by_area.values())
+        if total != petition.signature_count or dict(by_area) != petition.counts_by_area:
+            changed += 1
+        Petition._base_manager.filter(pk=petition.pk).update(
+            signature_count=total, counts_by_area=dict(by_area), counted_at=now
+        )
+        petition.signature_count, petition.counts_by_area = total, dict(by_area)
+        petition.counted_at = now
     return changed
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,10 +15,11 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from parlons.core.permissions import decide
 from parlons.core.processes.selectors import access_instance
-from parlons.modules.petitions import memo, selectors
+from parlons.modules.petitions import memo, public_counts, selectors
 from parlons.modules.petitions.forms import SignForm
 from parlons.modules.petitions.mailing import absolute, petition_kwargs
 from parlons.modules.petitions.services import may_manage
@@ -88,6 +87,7 @@ def _context(request, petition, form=None):
         "page_url": page,
         "image_url": absolute(petition.image.url) if petition.image else "",
         "widget_url": absolute(reverse("petitions:widget", kwargs=petition_kwargs(petition))),
+        "live_count_url": public_counts.public_count_url(petition),
     }
 
 
@@ -250,16 +250,8 @@ def count_body(*, person, process_slug: str, instance_slug: str, pk: int) -> tup
     found = selectors.access_petition(
         person=person, process_slug=process_slug, instance_slug=instance_slug, pk=pk, fresh=True
     )
-    body = json.dumps(
-        {
-            "petition": found.pk,
-            "count": found.signature_count,
-            "goal": found.goal,
-            "counted_at": found.counted_at.isoformat() if found.counted_at else None,
-            "open": petition_is_open(found),
-        }
-    ).encode()
-    return body, f'"{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
+    body = public_counts.count_json(found)
+    return body, public_counts.etag_of(body)
 
 
 def count(request, organisation_slug, process_slug, instance_slug, pk):
@@ -283,6 +275,24 @@ def count(request, organisation_slug, process_slug, instance_slug, pk):
         return response
     response["Cache-Control"] = COUNT_CACHE
     response["Vary"] = "Cookie"
+    return response
+
+
+@require_safe
+def live_count(request, pk):
+    """The live count file (see :mod:`.public_counts`) when granian or a CDN does not
+    serve ``/live/`` itself (``runserver``, tests); 404 while there is none."""
+    try:
+        body = public_counts.count_file(pk).read_bytes()
+    except FileNotFoundError:
+        raise Http404("No such count") from None
+    etag = public_counts.etag_of(body)
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = COUNT_CACHE
     return response
 
 

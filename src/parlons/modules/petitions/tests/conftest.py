@@ -100,6 +100,12 @@ def link_in(message, marker="/confirm/"):
 
 
 @pytest.fixture(autouse=True)
+def _live_files_apart(settings, tmp_path):
+    """Each test writes its live count files in its own folder."""
+    settings.LIVE_FILES_DIR = tmp_path / "live"
+
+
+@pytest.fixture(autouse=True)
 def _petitions_memo_cleared():
     """Each test starts with empty memos (ids are reused between tests)."""
     from parlons.modules.petitions.memo import clear_all

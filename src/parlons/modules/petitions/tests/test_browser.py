@@ -78,3 +78,51 @@ def test_guest_signs_confirms_counts_and_receives_the_owners_update(page, live_s
     page.get_by_role("button", name="Stop the e-mails").click()
     expect(page.get_by_role("status")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_shown_count_follows_the_live_file_without_a_reload(page, live_server):
+    """count.js polls the live count file (here at the data attribute's 0.2 s, not 10 s):
+    after the batch count writes the file, the number, noun and progress bar change."""
+    from django.utils import timezone
+
+    from parlons.modules.petitions.models import Petition, Signature
+
+    organisation = load_demo()
+    petition = Petition.objects.get(instance__process__slug="rue-scolaire")
+    address = f"/en/{organisation.slug}/rue-scolaire/petitions/petition/{petition.pk}/"
+    count()  # the file exists before the page polls it
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    scripts: list[str] = []
+    page.on("requestfinished", lambda r: scripts.append(r.url) if r.url.endswith(".js") else None)
+
+    def faster(route):
+        response = route.fetch()
+        body = response.text().replace('data-live-every="10"', 'data-live-every="0.2"')
+        route.fulfill(response=response, body=body)
+
+    page.route(f"**{address}", faster)
+    visit(page, address)
+    assert any(url.endswith("/static/petitions/count.js") for url in scripts)
+    shown = page.locator(".petition-count")
+    assert shown.inner_text().startswith("0 signatures ·")
+    assert shown.get_attribute("aria-live") == "polite"
+
+    Signature.objects.create(
+        petition=petition, email="live@example.org", postcode="75011", confirmed_at=timezone.now()
+    )
+    count()  # the periodic count writes the file; no reload
+    expect(shown).to_have_text(f"1 signature · goal: {petition.goal:,}")
+    for n in range(10):
+        Signature.objects.create(
+            petition=petition, email=f"live{n}@example.org", confirmed_at=timezone.now()
+        )
+    count()
+    expect(shown).to_have_text(f"11 signatures · goal: {petition.goal:,}")
+    bar = page.locator(".petition-progress progress")
+    percent = 11 * 100 // petition.goal
+    assert percent > 0
+    expect(bar).to_have_attribute("aria-label", f"{percent}% of the goal")
+    assert bar.evaluate("e => e.value") == percent
+    assert_accessible(page)
+    assert errors == []
