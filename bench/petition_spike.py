@@ -15,9 +15,10 @@ What it does, in one run:
    ``parlons worker`` (the task worker and the periodic scheduler), and an SMTP sink in
    this process that receives the real confirmation e-mails;
 3. fires ``--signatures`` sign requests (distinct e-mails, real form posts) from
-   ``--clients`` concurrent keep-alive HTTP connections, while 8 other connections read
-   the count endpoint as fast as they can, and confirms each signature by following the
-   link of its e-mail as soon as the e-mail arrives;
+   ``--clients`` concurrent keep-alive HTTP connections, while ``--readers`` (8) other
+   connections read the public count (the live file granian serves) at ``--read-rate``
+   reads per second together (3,000, the target; 0: as fast as they can), and confirms
+   each signature by following the link of its e-mail as soon as the e-mail arrives;
 4. waits for the batch count to reach every confirmed signature, then checks in the
    database: no accepted signature lost, no duplicate, no confirmed signature lost;
 5. stops the app and measures, with the same concurrency, PostgreSQL's single-row insert
@@ -84,6 +85,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--signatures", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--readers", type=int, default=8)
+    parser.add_argument(
+        "--read-rate",
+        type=float,
+        default=3000,
+        help="count reads per second asked of all readers together (0: as fast as they can)",
+    )
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--port", type=int, default=8203)
@@ -322,6 +329,7 @@ async def spike(args, base: str, sink: Sink, server: subprocess.Popen, probe) ->
     accepted: set[str] = set()
     confirmed: list[str] = []
     latencies: list[float] = []
+    read_latencies: list[float] = []
     todo = iter(range(args.signatures))
     sent = 0
     killed = {}
@@ -357,8 +365,16 @@ async def spike(args, base: str, sink: Sink, server: subprocess.Popen, probe) ->
     async def reader() -> None:
         conn = Connection(args.port)
         live = f"/live/petitions/{base.rstrip('/').rsplit('/', 1)[1]}.json"  # granian's file
+        interval = args.readers / args.read_rate if args.read_rate else 0
+        due = time.perf_counter()
         while not done.is_set():
+            if interval:  # paced: each reader asks at its share of --read-rate
+                due += interval
+                if (wait := due - time.perf_counter()) > 0:
+                    await asyncio.sleep(wait)
+            asked = time.perf_counter()
             status, _body = await call(conn, "GET", live, stats=stats)
+            read_latencies.append(time.perf_counter() - asked)
             if status == 200:
                 stats["reads"] += 1
         await conn.close()
@@ -403,6 +419,7 @@ async def spike(args, base: str, sink: Sink, server: subprocess.Popen, probe) ->
         "all_confirmed_seconds": all_confirmed,
         "latencies": latencies,
         "reads_per_second": reads_per_second,
+        "read_latencies": read_latencies,
         "killed": killed,
     }
 
@@ -555,7 +572,10 @@ async def main() -> None:
     )
     print(
         f"count reads per second   {result['reads_per_second']:.0f}  "
-        f"({args.readers} connections, during the spike, the live file /live/petitions/)"
+        f"({args.readers} connections, during the spike, the live file /live/petitions/; "
+        f"asked: {f'{args.read_rate:.0f}/s' if args.read_rate else 'as fast as they can'}; "
+        f"p50 / p99 {percentile(result['read_latencies'], 50) * 1000:.1f} ms / "
+        f"{percentile(result['read_latencies'], 99) * 1000:.1f} ms)"
     )
     print(f"e-mails received (SMTP)  {sink.messages}")
     print(
