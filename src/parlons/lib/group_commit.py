@@ -22,12 +22,20 @@ _UNSET = object()
 
 
 class _Slot:
-    __slots__ = ("error", "item", "result")
+    __slots__ = ("error", "item", "result", "wake")
 
     def __init__(self, item: Any) -> None:
         self.item = item
         self.result: Any = _UNSET
         self.error: BaseException | None = None
+        # held until the slot is written or is to lead: its thread blocks acquiring it
+        # (a bare lock: the cheapest way to put one thread to sleep and wake it)
+        self.wake = threading.Lock()
+        self.wake.acquire()
+
+    @property
+    def done(self) -> bool:
+        return self.result is not _UNSET or self.error is not None
 
 
 class GroupCommit:
@@ -35,6 +43,8 @@ class GroupCommit:
 
     ``many`` gets a list of items and returns one result per item, in order; ``one``
     writes a single item (used when ``many`` raised).  Both run in the leader's thread.
+    Each waiting thread is woken once: when its row is written, or when it is its turn
+    to lead (no thread is woken only to find that its row is still waiting).
     """
 
     def __init__(
@@ -44,7 +54,7 @@ class GroupCommit:
         limit: int = 500,
     ) -> None:
         self.many, self.one, self.limit = many, one, limit
-        self._ready = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
         self._waiting: list[_Slot] = []
         self._leading = False
         self.batches = 0  # statements run, for tests and measurements
@@ -52,31 +62,42 @@ class GroupCommit:
 
     def __call__(self, item: Any) -> Any:
         slot = _Slot(item)
-        with self._ready:
+        with self._lock:
             self._waiting.append(slot)
-            while slot.result is _UNSET and slot.error is None:
-                if self._leading:
-                    self._ready.wait()
-                    continue
-                self._leading = True
-                batch = self._waiting[: self.limit]
-                del self._waiting[: self.limit]
-                self._ready.release()
-                try:
-                    self._write(batch)
-                finally:
-                    for lost in batch:  # the leader was interrupted: nobody waits forever
-                        if lost.result is _UNSET and lost.error is None:
-                            lost.error = RuntimeError("the batch of this row was interrupted")
-                    self._ready.acquire()
-                    self._leading = False
-                    self._ready.notify_all()
+            lead = not self._leading
+            self._leading = True
+        if not lead:
+            slot.wake.acquire()  # written by a leader, or handed the lead
+        if not slot.done:
+            self._lead(slot)
         if slot.error is not None:
             raise slot.error
         return slot.result
 
+    def _lead(self, own: _Slot) -> None:
+        """Write batches until ``own`` is written, then hand the lead to the next waiting."""
+        try:
+            while not own.done:
+                with self._lock:
+                    batch = self._waiting[: self.limit]
+                    del self._waiting[: self.limit]
+                try:
+                    self._write(batch)
+                finally:
+                    for slot in batch:
+                        if not slot.done:  # the leader was interrupted: nobody waits forever
+                            slot.error = RuntimeError("the batch of this row was interrupted")
+                        if slot is not own:
+                            slot.wake.release()
+        finally:
+            with self._lock:
+                if self._waiting:
+                    self._waiting[0].wake.release()  # it leads next (the lead stays taken)
+                else:
+                    self._leading = False
+
     def _write(self, batch: list[_Slot]) -> None:
-        """Write ``batch`` (outside the lock); every slot ends with a result or an error."""
+        """Write ``batch``; every slot ends with a result or an error."""
         self.batches += 1
         self.items += len(batch)
         try:

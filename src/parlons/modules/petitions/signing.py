@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -280,12 +280,13 @@ def append_signature(**values: Any) -> int | None:
     statement (:data:`signatures_group`): the call returns once that statement, and so
     this row, is committed.
     """
-    ops = connection.ops
+    db = connections[DEFAULT_DB_ALIAS]  # once: each use of the ``connection`` proxy looks it up
+    ops = db.ops
     values["ip"] = ops.adapt_ipaddressfield_value(values["ip"])
     values["created_at"] = ops.adapt_datetimefield_value(values["created_at"])
     values["confirmed_at"] = ops.adapt_datetimefield_value(values["confirmed_at"])
     row = tuple(values[c] for c in SIGNED_COLUMNS)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if db.vendor == "postgresql" and not db.in_atomic_block:
         return signatures_group(row)
     return insert_signature(row)
 
@@ -304,17 +305,18 @@ def execute_hot(sql: str, params: Any) -> tuple[list[tuple], int]:
     would.  Where queries are being logged (``DEBUG``, tests counting queries) Django's
     cursor runs it, so that it is counted.
     """
-    if connection.vendor != "postgresql" or connection.queries_logged:
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or db.queries_logged:
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return (cursor.fetchall() if cursor.description else []), cursor.rowcount
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = getattr(connection, "_parlons_hot_cursor", None)
-        if cursor is None or cursor.closed or cursor.connection is not connection.connection:
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        cursor = getattr(db, "_parlons_hot_cursor", None)
+        if cursor is None or cursor.closed or cursor.connection is not db.connection:
             import psycopg
 
-            cursor = connection._parlons_hot_cursor = psycopg.Cursor(connection.connection)
+            cursor = db._parlons_hot_cursor = psycopg.Cursor(db.connection)
         cursor.execute(sql, params)
         return (cursor.fetchall() if cursor.description else []), cursor.rowcount
 
@@ -383,11 +385,22 @@ def _answer_repeat(*, petition: Petition, email: str) -> None:
     )
 
 
+_ips: dict[str, str] = {}  # an address as given → as stored ('' if not an address)
+
+
 def _ip(value: str | None) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value)) if value else None
-    except ValueError:
+    if not value:
         return None
+    found = _ips.get(value)
+    if found is None:
+        try:
+            found = str(ipaddress.ip_address(value))
+        except ValueError:
+            found = ""
+        if len(_ips) > 10_000:
+            _ips.clear()
+        _ips[value] = found
+    return found or None
 
 
 def confirmation_token(signature: Signature) -> str:
@@ -415,8 +428,9 @@ def do_confirm_signature(*, petition: Petition, token: str) -> int:
         raise ValidationError(INVALID_LINK, code="link") from None
     if petition_is_open(petition):
         # the common case in one statement; the reads below only say why it did nothing
-        row = (pk, petition.pk, connection.ops.adapt_datetimefield_value(timezone.now()))
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        db = connections[DEFAULT_DB_ALIAS]
+        row = (pk, petition.pk, db.ops.adapt_datetimefield_value(timezone.now()))
+        if db.vendor == "postgresql" and not db.in_atomic_block:
             counted = confirmations_group(row)
         else:
             counted = confirm_signature(row)
@@ -441,13 +455,15 @@ def confirm_signature(row: tuple) -> bool:
     :func:`insert_signature`: the ORM's compilation of this one statement cost more CPU
     than the rest of the confirmation request.
     """
-    table = connection.ops.quote_name(Signature._meta.db_table)
+    sql = _sql.get("confirm")
+    if sql is None:  # the same on every backend (the table's name quoted alike)
+        table = connection.ops.quote_name(Signature._meta.db_table)
+        sql = _sql["confirm"] = (
+            f"UPDATE {table} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
+            "AND email IS NOT NULL AND confirmed_at IS NULL"
+        )
     pk, petition_id, now = row
-    _rows, changed = execute_hot(
-        f"UPDATE {table} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
-        "AND email IS NOT NULL AND confirmed_at IS NULL",
-        [now, pk, petition_id],
-    )
+    _rows, changed = execute_hot(sql, [now, pk, petition_id])
     return changed == 1
 
 
