@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -110,17 +110,31 @@ def _page(body: bytes, language: str) -> LeanResponse:
     )
 
 
+def _fields(text: str, most: int | None) -> dict[str, str]:
+    """``dict(parse_qsl(text, keep_blank_values=True, max_num_fields=most))`` (the last
+    value wins, as in a QueryDict), decoding only the parts that need it."""
+    parts = text.split("&")
+    if most is not None and len(parts) > most:
+        raise ValueError("too many fields")
+    data = {}
+    for part in parts:
+        if not part:
+            continue
+        name, _eq, value = part.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        data[name] = value
+    return data
+
+
 def _form(body: bytes) -> dict[str, str] | None:
     """The sign form's fields as SignForm reads them; None when it would refuse them."""
     try:
-        pairs = parse_qsl(
-            body.decode(),
-            keep_blank_values=True,
-            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
-        )
+        data = _fields(body.decode(), settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
     except (UnicodeDecodeError, ValueError):
         return None
-    data = dict(pairs)  # the last value wins, as in a QueryDict
     fields = {}
     for name, longest in FIELDS.items():
         value = data.get(name, "").strip()

@@ -11,6 +11,7 @@ had already signed (or a fresh confirmation link if they never confirmed).
 from __future__ import annotations
 
 import ipaddress
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -346,18 +347,21 @@ def insert_signature(row: tuple) -> int | None:
 
 
 def insert_signatures(rows: list[tuple]) -> list[int | None]:
-    """Many signatures in one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING``
-    (PostgreSQL): one id per row, None for a row whose e-mail had already signed, or
-    came twice in ``rows`` (the first one is written)."""
+    """Many signatures in one ``INSERT ... SELECT FROM json_populate_recordset(...) ON
+    CONFLICT DO NOTHING`` (PostgreSQL): one id per row, None for a row whose e-mail had
+    already signed, or came twice in ``rows`` (the first one is written).
+
+    The rows travel as one JSON parameter, typed by the table's own row type: encoding
+    it is one call to the C encoder, where 13 arrays cost psycopg a Python call per value.
+    """
     if len(rows) == 1:
         return [insert_signature(rows[0])]
     sql = _sql.get("many")
     if sql is None:
         table, columns = _table_and_columns()
-        by_column = {f.column: f for f in Signature._meta.concrete_fields}
-        arrays = ", ".join(f"%s::{by_column[c].db_type(connection)}[]" for c in SIGNED_COLUMNS)
         sql = _sql["many"] = (
-            f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} "
+            f"FROM json_populate_recordset(NULL::{table}, %s::json) "
             "ON CONFLICT (petition_id, email) DO NOTHING RETURNING id, petition_id, email"
         )
     petition, email = SIGNED_COLUMNS.index("petition_id"), SIGNED_COLUMNS.index("email")
@@ -365,7 +369,8 @@ def insert_signatures(rows: list[tuple]) -> list[int | None]:
     for n, row in enumerate(rows):
         first.setdefault((row[petition], row[email]), n)
     unique = [rows[n] for n in first.values()]
-    found, _changed = execute_hot(sql, [list(column) for column in zip(*unique, strict=True)])
+    batch = json.dumps([dict(zip(SIGNED_COLUMNS, row, strict=True)) for row in unique], default=str)
+    found, _changed = execute_hot(sql, [batch])
     made = {(p, e): pk for pk, p, e in found}
     return [
         made.get((row[petition], row[email])) if first[row[petition], row[email]] == n else None

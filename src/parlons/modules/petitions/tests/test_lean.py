@@ -332,3 +332,33 @@ def test_an_expired_memo_is_made_again_by_one_thread_while_the_others_keep_the_o
     assert others == ["old"] * 5
     assert calls == [1]
     assert memo.get("k", slow) == "new"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name=Anne+Marie&email=a%40example.org&postcode=75011&consent=on",
+        "name=Zo%C3%AB%20%26+Marc&email=&&comment=un+%2B+deux%3D3&name=last",
+        "consent&website=&x=%ZZ&=empty&y=a=b",
+        "",
+    ],
+)
+def test_the_lean_form_reads_fields_as_the_standard_parser(text):
+    from urllib.parse import parse_qsl
+
+    from parlons.modules.petitions.lean import _fields
+
+    assert _fields(text, 1000) == dict(parse_qsl(text, keep_blank_values=True))
+
+
+def test_the_lean_form_refuses_too_many_fields_as_the_standard_parser():
+    from urllib.parse import parse_qsl
+
+    from parlons.modules.petitions.lean import _fields
+
+    text = "&".join(f"f{n}=1" for n in range(11))
+    with pytest.raises(ValueError):
+        parse_qsl(text, max_num_fields=10)
+    with pytest.raises(ValueError):
+        _fields(text, 10)
+    assert len(_fields(text, 11)) == 11
