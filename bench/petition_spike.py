@@ -15,7 +15,7 @@ What it does, in one run:
    ``parlons worker`` (the task worker and the periodic scheduler), and an SMTP sink in
    this process that receives the real confirmation e-mails;
 3. fires ``--signatures`` sign requests (distinct e-mails, real form posts) from
-   ``--clients`` concurrent keep-alive HTTP connections, while ``--readers`` (8) other
+   ``--clients`` concurrent keep-alive HTTP connections, while ``--readers`` (16) other
    connections read the public count (the live file granian serves) at ``--read-rate``
    reads per second together (3,000, the target; 0: as fast as they can), and confirms
    each signature by following the link of its e-mail as soon as the e-mail arrives;
@@ -84,7 +84,7 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--signatures", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--readers", type=int, default=8)
+    parser.add_argument("--readers", type=int, default=16)
     parser.add_argument(
         "--read-rate",
         type=float,
