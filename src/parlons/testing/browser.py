@@ -63,16 +63,26 @@ def page(browser, live_server):
 def assert_accessible(page) -> None:
     """Run axe-core (WCAG 2.1 A/AA rules and best practices) and fail on any violation."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {
-                "type": "tag",
-                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
-            }
-        },
-    )
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+        }
+    }
+    # A click that follows a link returns before the next page has replaced this one;
+    # axe started in between finds no document ("documentElement" of null) or loses its
+    # execution context.  Wait for the page that is arriving and check that one.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page, options=options)
+            break
+        except Error as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
     violations = results.response["violations"]
     assert not violations, f"axe violations on {page.url}:\n" + "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — "

@@ -4,6 +4,7 @@ link; an organiser records another from a reply; both show on the scoreboard."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -109,6 +110,7 @@ def test_interpellate_a_deputy_from_75011_and_see_stances_on_the_scoreboard(
     assert_accessible(page)
     assert "Opposes" in page.get_by_role("row", name="Emmanuel Grégoire").inner_text()
     page.get_by_role("link", name="Emmanuel Grégoire").click()
+    page.wait_for_url(re.compile(rf"/representatives/{gregoire.pk}/$"))
     assert_accessible(page)
     assert "https://example.org/reponse-gregoire" in page.content()
     assert first.stances.count() == 2
